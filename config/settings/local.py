@@ -1,0 +1,42 @@
+"""`make run`: SQLite and a Celery broker on the file system; nothing to install or start."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, VAR_DIR
+
+DEBUG = True
+SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-key-not-for-production")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+SERVE_MEDIA = True
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        "OPTIONS": {
+            # web, worker and beat share the file: WAL + immediate transactions avoid "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+}
+
+_BROKER_DIR = VAR_DIR / "celery-broker"
+for _sub in ("queue", "processed", "control"):
+    (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "processed_folder": str(_BROKER_DIR / "processed"),
+        "control_folder": str(_BROKER_DIR / "control"),
+        "store_processed": False,
+        "polling_interval": 0.1,
+    }
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+COLLEGE_ALLOW_DEMO_DATA = True

@@ -1,0 +1,39 @@
+"""`make test`: SQLite in memory by default; DATABASE_URL / CELERY_BROKER_URL switch to real services (CI)."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+SECRET_KEY = "test-key-not-secret"
+ALLOWED_HOSTS = ["*"]
+SERVE_MEDIA = True
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+    }
+
+# Tests run Celery tasks in-process; tests that need a real worker start one themselves.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# Wagtail's index updates run at once in tests; tests/config covers the Celery route explicitly.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+COLLEGE_ALLOW_DEMO_DATA = True

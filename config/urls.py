@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import views as cms_views
+
+urlpatterns = [
+    # One login for everyone (allauth, rate-limited): the Wagtail admin's own form is not used.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("documents/", include(wagtaildocs_urls)),
+    path("search/", cms_views.search, name="search"),
+]
+
+if settings.SERVE_MEDIA:
+    # Videos and images only: attachments go through Wagtail's document view and its privacy checks.
+    urlpatterns += [
+        re_path(r"^media/documents/", cms_views.page_not_found),
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "cms.views.page_not_found"
+handler500 = "cms.views.server_error"

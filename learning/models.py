@@ -1,0 +1,84 @@
+"""Identity and organisations: the organisation tree, trainee profiles, administrator scopes, and the
+workday overrides that complete China's official calendar."""
+
+from django.conf import settings
+from django.db import models
+from treebeard.mp_tree import MP_Node
+
+
+class Organization(MP_Node):
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        DISTRICT = "district", "区/县"
+        STREET = "street", "街道"
+        COMMUNITY = "community", "社区"
+        GRID = "grid", "网格"
+
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=12, choices=Level.choices)
+    code = models.CharField("编码", max_length=32, unique=True)
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = "组织"
+        verbose_name_plural = "组织"
+
+    def __str__(self):
+        return self.name
+
+
+class TraineeProfile(models.Model):
+    class Position(models.TextChoices):
+        SECRETARY = "secretary", "社区书记"
+        DEPUTY = "deputy", "副书记"
+        MEMBER = "member", "委员"
+        WORKER = "worker", "社区工作者"
+        GRID = "grid", "网格员"
+        OTHER = "other", "其他"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    real_name = models.CharField("姓名", max_length=40)
+    phone = models.CharField("手机号", max_length=20, unique=True, null=True, blank=True)
+    organization = models.ForeignKey(Organization, verbose_name="所属组织", on_delete=models.PROTECT, related_name="members")
+    position = models.CharField("岗位", max_length=12, choices=Position.choices, default=Position.WORKER)
+    joined_on = models.DateField("入职日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "学员档案"
+        verbose_name_plural = "学员档案"
+
+    def __str__(self):
+        return self.real_name
+
+
+class OrgAdminRole(models.Model):
+    """An administrator manages one organisation and everything below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_admin_roles")
+    organization = models.ForeignKey(Organization, verbose_name="管理范围", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "组织管理员"
+        verbose_name_plural = "组织管理员"
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="uniq_org_admin_role")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization}"
+
+
+class WorkdayOverride(models.Model):
+    """A date the official calendar gets wrong or does not know yet (e.g. 2027's holidays and 调休)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日", help_text="勾选：当天上班（如调休的周六）；不勾选：当天放假")
+    note = models.CharField("说明", max_length=100, blank=True, help_text="例如：2027 年春节调休")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "工作日调整"
+        verbose_name_plural = "工作日调整"
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'}"
