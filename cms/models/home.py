@@ -5,7 +5,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 
-
 class HomePage(Page):
     intro = models.CharField("欢迎语", max_length=200, blank=True)
 

@@ -40,3 +40,6 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 COLLEGE_ALLOW_DEMO_DATA = True
+
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
