@@ -8,9 +8,11 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 from wagtailmedia.models import get_media_model
 
 from cms.models import (
@@ -52,7 +54,9 @@ def _child(parent: Page, model, slug: str, **fields):
 
 
 def ensure_site() -> dict[str, Page]:
-    root = Page.get_first_root_node()
+    # Wagtail's migrations create the locale and the tree root; a flushed test database has neither.
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", live=True)
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(title="社区干部网络学院", slug="college", intro="每个工作日 08:30，一句金句、一节精品课，与全省社区工作者一起成长。")

@@ -84,7 +84,7 @@ def ensure_editorial_setup(home: Page) -> tuple[Group, Group]:
         for code in codes:
             permission = Permission.objects.get(content_type=page_ct, codename=code)
             GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
-    root_collection = Collection.get_first_root_node()
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for group in (trainers, reviewers):
         for app, model in (("wagtailimages", "image"), ("wagtaildocs", "document"), ("wagtailmedia", "media")):
             for action in ("add", "change", "choose"):
