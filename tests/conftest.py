@@ -54,7 +54,7 @@ def pytest_runtest_setup(item):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the demo college (rolled back after each test)."""
     with django_db_blocker.unblock():
-        call_command("load_demo_data", "--skip-index", verbosity=0)
+        call_command("load_demo_data", verbosity=0)
 
 
 @pytest.fixture(scope="session")
