@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
+from config.api import api
 
 urlpatterns = [
     # One login for everyone (allauth, rate-limited): the Wagtail admin's own form is not used.
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", cms_views.search, name="search"),
+    path("api/v1/", api.urls),
 ]
 
 if settings.SERVE_MEDIA:

@@ -66,13 +66,15 @@ class CoursePage(Page):
         "wagtailimages.Image", verbose_name="封面", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     summary = models.TextField("课程简介", max_length=500)
+    self_enroll_open = models.BooleanField("开放自主选课", default=True, help_text="关闭后只能通过培训班指派学习")
     credit_hours = models.DecimalField(
         "学时", max_digits=5, decimal_places=2, default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0"))], help_text=CREDIT_HELP,
     )
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("track"), FieldPanel("trainers"), FieldPanel("credit_hours")], heading="课程信息"),
+        MultiFieldPanel([FieldPanel("track"), FieldPanel("trainers"), FieldPanel("credit_hours"), FieldPanel("self_enroll_open")],
+            heading="课程信息",),
         FieldPanel("cover"),
         FieldPanel("summary"),
     ]

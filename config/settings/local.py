@@ -43,3 +43,6 @@ COLLEGE_ALLOW_DEMO_DATA = True
 
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Rate-limit counters in a per-process cache are fine for one dev server and for tests.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtailmedia.models import get_media_model
 
 from cms.models import (
@@ -56,6 +56,8 @@ def _child(parent: Page, model, slug: str, **fields):
 def ensure_site() -> dict[str, Page]:
     # Wagtail's migrations create the locale and the tree root; a flushed test database has neither.
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")  # the videos (wagtailmedia) and editors' permissions need it
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", live=True)
     home = HomePage.objects.first()
     if home is None:

@@ -130,6 +130,7 @@ def ensure_accounts(trainers: Group, reviewers: Group) -> int:
         OrgAdminRole.objects.get_or_create(user=admin, organization=org)
 
     communities = list(Organization.objects.filter(level=Organization.Level.COMMUNITY).order_by("code"))
+    home = Organization.objects.get(code="2201040101")
     positions = [p for p, _ in TraineeProfile.Position.choices]
     people = [("trainee", "张小梅")] + [
         (f"trainee{n:02d}", SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)]) for n in range(1, 31)
@@ -141,7 +142,8 @@ def ensure_accounts(trainers: Group, reviewers: Group) -> int:
             defaults={
                 "real_name": name,
                 "phone": f"1390431{n:04d}",
-                "organization": communities[n % len(communities)],
+                # `trainee` lives in 长山花园社区, inside street_admin's and district_admin's scope.
+                "organization": home if n == 0 else communities[n % len(communities)],
                 "position": positions[n % len(positions)],
                 "joined_on": dt.date(2018 + n % 8, 1 + n % 12, 1),
             },

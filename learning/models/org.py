@@ -44,6 +44,7 @@ class TraineeProfile(models.Model):
     organization = models.ForeignKey(Organization, verbose_name="所属组织", on_delete=models.PROTECT, related_name="members")
     position = models.CharField("岗位", max_length=12, choices=Position.choices, default=Position.WORKER)
     joined_on = models.DateField("入职日期", null=True, blank=True)
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = "学员档案"

@@ -1,0 +1,64 @@
+"""API v1 (django-ninja): one NinjaAPI, JSON errors with a Chinese message and a stable code.
+
+Authentication: the site's own JavaScript uses the session (with CSRF); integrations send a personal
+token (`Authorization: Bearer …`, Wagtail's APIToken, created and revoked at /me/tokens/).
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import SessionAuth
+from wagtail.api.v3.auth import BearerTokenAuth
+
+from learning.api_views import router as learning_router
+from learning.services import EnrollmentError, HeartbeatRejected
+
+api = NinjaAPI(
+    title="社区干部网络学院 API",
+    version="1.0.0",
+    description="学员学习数据接口。错误响应统一为 {\"code\": 稳定的英文代码, \"message\": 中文说明}。",
+    urls_namespace="api-v1",
+    auth=[BearerTokenAuth(), SessionAuth(csrf=True)],
+    docs_url="/docs",
+)
+api.add_router("/", learning_router)
+
+
+def error(request, status: int, code: str, message: str, **extra):
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return error(request, 401, "unauthorized", _("请先登录，或在请求头中提供有效的 API 令牌。"))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    fields = [".".join(str(p) for p in e.get("loc", [])[1:]) or "body" for e in exc.errors]
+    return error(request, 422, "invalid_input", _("请求数据格式不正确：%(fields)s") % {"fields": "、".join(fields)},
+                 errors=exc.errors)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error(request, 404, "not_found", _("请求的对象不存在。"))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    code = getattr(exc, "code", None) or {403: "forbidden", 404: "not_found", 429: "rate_limited"}.get(
+        exc.status_code, "error"
+    )
+    return error(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(HeartbeatRejected)
+def _heartbeat_rejected(request, exc):
+    return error(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(EnrollmentError)
+def _enrollment_error(request, exc):
+    return error(request, 409 if exc.code != "course_unavailable" else 404, exc.code, exc.message)

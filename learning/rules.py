@@ -1,0 +1,44 @@
+"""The credit rules (学时 and 积分 per activity, completion thresholds, heartbeat limits), in one place.
+
+Defaults live here; a deployment overrides any of them with the COLLEGE_RULES setting, e.g.
+COLLEGE_RULES = {"daily_points": 2}.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+DEFAULTS = {
+    "daily_credit_hours": Decimal("0.25"),  # 八点半课堂: one daily lesson
+    "daily_points": 1,
+    "lesson_points": 2,  # a lesson's 学时 is its own declared credit_hours
+    "course_points": 10,  # a course's 学时 is the sum of its lessons; completing it adds points only
+    "quiz_credit_hours": Decimal("0.5"),
+    "quiz_points": 2,
+    "video_completion_ratio": 0.9,  # share of a video's duration watched for real
+    "heartbeat_interval_seconds": 30,  # the player beats this often, plus on pause, end and page hide
+    "heartbeat_slack_seconds": 5,  # network jitter tolerated on top of wall time between beats
+    "heartbeat_max_watched_seconds": 120,  # any single beat claiming more is malformed
+    "heartbeat_rate": "30/m",  # per user, across lessons
+}
+
+
+def rule(name: str):
+    overrides = getattr(settings, "COLLEGE_RULES", {})
+    return overrides.get(name, DEFAULTS[name])
+
+
+def lesson_credit(credit_hours: Decimal) -> tuple[Decimal, int]:
+    return Decimal(credit_hours), rule("lesson_points")
+
+
+def daily_credit() -> tuple[Decimal, int]:
+    return Decimal(rule("daily_credit_hours")), rule("daily_points")
+
+
+def course_credit() -> tuple[Decimal, int]:
+    return Decimal("0"), rule("course_points")
+
+
+def quiz_credit() -> tuple[Decimal, int]:
+    return Decimal(rule("quiz_credit_hours")), rule("quiz_points")

@@ -1,0 +1,149 @@
+"""Reads for a trainee's own learning. Every function costs a fixed number of queries."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from cms import selectors as cms_selectors
+from cms.models import LessonPage
+from learning import calendar as workdays
+from learning.models import Enrollment, LedgerEntry, LessonProgress, TraineeProfile, TrainingClass
+from learning.services.enrollment import classes_of
+
+STREAK_WINDOW_DAYS = 400
+
+
+def year_totals(user, year: int | None = None) -> dict:
+    year = year or timezone.localdate().year
+    tz = timezone.get_current_timezone()
+    start, end = dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    totals = LedgerEntry.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end).aggregate(
+        credit_hours=Sum("credit_hours"), points=Sum("points"), activities=Count("id")
+    )
+    return {
+        "year": year,
+        "credit_hours": totals["credit_hours"] or Decimal("0"),
+        "points": totals["points"] or 0,
+        "activities": totals["activities"],
+    }
+
+
+def daily_done_dates(user, since: dt.date) -> set[dt.date]:
+    """Dates (Asia/Shanghai) on which `user` completed a daily lesson, by the lesson's own date."""
+    from cms.models import DailyLessonPage
+
+    page_ids = LedgerEntry.objects.filter(user=user, kind=LedgerEntry.Kind.DAILY).values("object_id")
+    return set(
+        DailyLessonPage.objects.filter(pk__in=page_ids, lesson_date__gte=since).values_list("lesson_date", flat=True)
+    )
+
+
+def current_streak(user, today: dt.date | None = None) -> int:
+    """Consecutive workdays with the daily lesson done, ending today (or yesterday while today is open)."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=STREAK_WINDOW_DAYS)
+    done = daily_done_dates(user, since)
+    days = workdays.workdays_between(since, today)
+    streak = 0
+    for index, day in enumerate(reversed(days)):
+        if day in done:
+            streak += 1
+        elif index == 0 and day == today:
+            continue  # today's lesson may still be ahead
+        else:
+            break
+    return streak
+
+
+def todays_lesson(user) -> dict:
+    lesson = cms_selectors.current_daily_lesson()
+    done = bool(lesson) and user.is_authenticated and LessonProgress.objects.filter(
+        user=user, page_id=lesson.pk, completed_at__isnull=False
+    ).exists()
+    return {"lesson": lesson, "done": done}
+
+
+def _lesson_ids_by_course(course_paths: dict[int, str]) -> dict[int, list[int]]:
+    """Live lesson ids per course, in one query (all courses sit at the same depth of the tree)."""
+    if not course_paths:
+        return {}
+    length = len(next(iter(course_paths.values())))
+    by_path = {path: cid for cid, path in course_paths.items()}
+    rows = (
+        LessonPage.objects.live()
+        .annotate(parent_path=Substr("path", 1, length))
+        .filter(parent_path__in=list(by_path), depth=length // LessonPage.steplen + 1)
+        .values_list("pk", "parent_path")
+    )
+    result: dict[int, list[int]] = {cid: [] for cid in course_paths}
+    for pk, parent_path in rows:
+        result[by_path[parent_path]].append(pk)
+    return result
+
+
+def enrollments_overview(user) -> list[dict]:
+    enrollments = list(
+        Enrollment.objects.filter(user=user).select_related("course", "course__track").order_by("-enrolled_at")
+    )
+    lessons = _lesson_ids_by_course({e.course_id: e.course.path for e in enrollments})
+    completed = set(
+        LessonProgress.objects.filter(user=user, completed_at__isnull=False).values_list("page_id", flat=True)
+    )
+    overview = []
+    for enrollment in enrollments:
+        ids = lessons.get(enrollment.course_id, [])
+        done = sum(1 for pk in ids if pk in completed)
+        overview.append({
+            "enrollment": enrollment,
+            "course": enrollment.course,
+            "lessons": len(ids),
+            "lessons_done": done,
+            "percent": int(done * 100 / len(ids)) if ids else 0,
+        })
+    return overview
+
+
+def classes_overview(user, enrollments: list[dict]) -> list[dict]:
+    by_course = {row["course"].pk: row for row in enrollments}
+    classes = TrainingClass.objects.filter(pk__in=[c.pk for c in classes_of(user.pk)]).prefetch_related("courses")
+    result = []
+    for training_class in classes.order_by("ends_on"):
+        rows = [by_course.get(course.pk) for course in training_class.courses.all()]
+        total = sum(row["lessons"] for row in rows if row)
+        done = sum(row["lessons_done"] for row in rows if row)
+        result.append({
+            "training_class": training_class,
+            "deadline": training_class.ends_on,
+            "days_left": (training_class.ends_on - timezone.localdate()).days,
+            "percent": int(done * 100 / total) if total else 0,
+            "courses": len(rows),
+        })
+    return result
+
+
+def continue_learning(user) -> LessonProgress | None:
+    return (
+        LessonProgress.objects.filter(user=user, completed_at__isnull=True, page__live=True)
+        .select_related("page")
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def recent_activity(user, limit: int = 8) -> list[LedgerEntry]:
+    return list(LedgerEntry.objects.filter(user=user)[:limit])
+
+
+def ledger_for(user):
+    return LedgerEntry.objects.filter(user=user)
+
+
+def lesson_progress(user, page_id: int) -> LessonProgress | None:
+    return LessonProgress.objects.filter(user=user, page_id=page_id).first()
+
+
+def profile_of(user) -> TraineeProfile | None:
+    return TraineeProfile.objects.filter(user=user).select_related("organization").first()

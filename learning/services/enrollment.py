@@ -1,0 +1,76 @@
+"""Enrollment: self-service for open courses, automatic for training-class members."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from cms.models import CoursePage
+from learning.models import Enrollment, Organization, TraineeProfile, TrainingClass
+
+
+class EnrollmentError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def classes_of(user_id: int) -> list[TrainingClass]:
+    """Classes `user_id` belongs to: named, or through an organisation subtree containing them."""
+    profile = TraineeProfile.objects.filter(user_id=user_id).select_related("organization").first()
+    condition = Q(member_users=user_id)
+    if profile:
+        ancestors = [profile.organization.path[:n] for n in range(Organization.steplen, len(profile.organization.path) + 1, Organization.steplen)]
+        condition |= Q(member_organizations__path__in=ancestors)
+    return list(TrainingClass.objects.filter(condition).distinct())
+
+
+def enrollment_create(*, user, course: CoursePage) -> Enrollment:
+    if not course.live:
+        raise EnrollmentError("course_unavailable", _("该课程尚未发布或已下线。"))
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing:
+        return existing
+    required = any(c.courses.filter(pk=course.pk).exists() for c in classes_of(user.pk))
+    if not course.self_enroll_open and not required:
+        raise EnrollmentError("enrollment_closed", _("该课程不开放自主选课，请通过所在培训班学习。"))
+    source = Enrollment.Source.CLASS if required else Enrollment.Source.SELF
+    enrollment, _created = Enrollment.objects.get_or_create(user=user, course=course, defaults={"source": source})
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_leave(*, user, course: CoursePage) -> None:
+    if any(c.courses.filter(pk=course.pk).exists() for c in classes_of(user.pk)):
+        raise EnrollmentError("required_by_class", _("这是你所在培训班的必修课程，不能退出。"))
+    deleted, _by_model = Enrollment.objects.filter(user=user, course=course).delete()
+    if not deleted:
+        raise EnrollmentError("not_enrolled", _("你还没有报名这门课程。"))
+
+
+def _member_user_ids(training_class: TrainingClass) -> set[int]:
+    condition = Q(pk__in=[])
+    for org in training_class.member_organizations.all():
+        condition |= Q(organization__path__startswith=org.path)
+    ids = set(TraineeProfile.objects.filter(condition).values_list("user_id", flat=True))
+    return ids | set(training_class.member_users.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def class_sync_enrollments(*, class_ids: list[int] | None = None) -> int:
+    """Enroll every member of the given classes (all when None) in their required courses.
+
+    Set-based and idempotent: existing enrollments are left alone, so a course shared by several
+    classes is enrolled once. Re-run after members, subtrees or courses change (and nightly, so
+    trainees added to a subtree later are picked up).
+    """
+    classes = TrainingClass.objects.prefetch_related("member_organizations")
+    if class_ids is not None:
+        classes = classes.filter(pk__in=class_ids)
+    rows = []
+    for training_class in classes:
+        course_ids = list(training_class.courses.values_list("pk", flat=True))
+        for user_id in _member_user_ids(training_class):
+            rows += [Enrollment(user_id=user_id, course_id=cid, source=Enrollment.Source.CLASS) for cid in course_ids]
+    before = Enrollment.objects.count()
+    Enrollment.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return Enrollment.objects.count() - before

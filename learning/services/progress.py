@@ -1,0 +1,129 @@
+"""Heartbeats from the lesson player become plausible progress, completions and ledger credits.
+
+The server trusts nothing the browser says about time: each beat may claim at most the wall time
+since the previous accepted beat (of any tab or device) plus a small slack, credit stops at the
+video's duration, and a beat already seen (same player session and sequence number) is refused.
+"""
+
+import datetime as dt
+import math
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from cms.models import CoursePage, DailyLessonPage, LessonPage
+from learning import rules
+from learning.models import Enrollment, LedgerEntry, LessonProgress
+from learning.services.ledger import ledger_record
+
+
+class HeartbeatRejected(Exception):
+    def __init__(self, code: str, message: str, status: int):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def required_seconds(page) -> float:
+    """Effective seconds needed to complete: 90 % of a video, or a text lesson's minimum reading time."""
+    video = getattr(page, "video", None)
+    duration = (video.duration if video and video.duration else 0) or getattr(page, "duration_seconds", 0)
+    if video is not None and duration:
+        return math.ceil(duration * rules.rule("video_completion_ratio") * 10) / 10
+    return float(getattr(page, "min_reading_seconds", 60) or 60)
+
+
+def media_seconds(page) -> float:
+    video = getattr(page, "video", None)
+    if video is not None:
+        return float(video.duration or getattr(page, "duration_seconds", 0) or 0)
+    return float(getattr(page, "min_reading_seconds", 60) or 60)
+
+
+def trackable_page(*, user, page_id: int, enroll: bool = False):
+    """The live lesson or daily lesson `user` may record progress on, or a rejection.
+
+    A lesson of an open course is trackable without enrollment; with `enroll` the first heartbeat
+    enrolls the trainee in it (自主选课). A closed course needs an enrollment (class or admin)."""
+    page = Page.objects.live().filter(pk=page_id).type(LessonPage, DailyLessonPage).first()
+    if page is None:
+        raise HeartbeatRejected("not_found", _("课时不存在或尚未发布。"), 404)
+    page = page.specific
+    if isinstance(page, DailyLessonPage):
+        if page.lesson_date > timezone.localdate():
+            raise HeartbeatRejected("not_found", _("课时不存在或尚未发布。"), 404)
+        return page
+    course = CoursePage.objects.live().filter(pk=page.get_parent().pk).first()
+    if course is None:
+        raise HeartbeatRejected("not_found", _("课时不存在或尚未发布。"), 404)
+    if not Enrollment.objects.filter(user=user, course=course).exists():
+        if not course.self_enroll_open:
+            raise HeartbeatRejected("not_enrolled", _("你没有报名这门课程，无法记录学习进度。"), 403)
+        if enroll:
+            Enrollment.objects.get_or_create(
+                user=user, course=course, defaults={"source": Enrollment.Source.SELF}
+            )
+    page.course = course
+    return page
+
+
+def _credit_completion(*, user, page, now: dt.datetime) -> None:
+    """Ledger entries for a just-completed lesson or daily lesson, and for its course when that is done."""
+    if isinstance(page, DailyLessonPage):
+        hours, points = rules.daily_credit()
+        ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.DAILY, object_id=page.pk, title=page.title,
+                      credit_hours=hours, points=points, occurred_at=now)
+        return
+    hours, points = rules.lesson_credit(page.credit_hours)
+    ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.LESSON, object_id=page.pk, title=page.title,
+                  credit_hours=hours, points=points, occurred_at=now)
+    course = page.course
+    lesson_ids = list(LessonPage.objects.live().child_of(course).values_list("pk", flat=True))
+    done = LessonProgress.objects.filter(user=user, page_id__in=lesson_ids, completed_at__isnull=False).count()
+    if done == len(lesson_ids):
+        hours, points = rules.course_credit()
+        ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.COURSE, object_id=course.pk, title=course.title,
+                      credit_hours=hours, points=points, occurred_at=now)
+        Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
+
+
+@transaction.atomic
+def progress_record(
+    *, user, page_id: int, session: str, seq: int, position: float, watched: float, now: dt.datetime | None = None
+) -> dict:
+    """Apply one heartbeat. Raises HeartbeatRejected (and changes nothing) for an implausible one."""
+    now = now or timezone.now()
+    page = trackable_page(user=user, page_id=page_id, enroll=True)
+    LessonProgress.objects.get_or_create(user=user, page_id=page.pk)
+    progress = LessonProgress.objects.select_for_update().get(user=user, page_id=page.pk)
+
+    if session == progress.last_session and seq <= progress.last_beat_seq:
+        raise HeartbeatRejected("replayed_beat", _("重复或过期的学习记录，已忽略。"), 409)
+    elapsed = (now - progress.last_beat_at).total_seconds() if progress.last_beat_at else 0.0
+    if watched > max(elapsed, 0) + rules.rule("heartbeat_slack_seconds"):
+        raise HeartbeatRejected(
+            "implausible_beat", _("上报的观看时长超过了实际经过的时间，本次不计入学习时长。"), 422
+        )
+
+    total = media_seconds(page)
+    credited = max(0.0, min(watched, total - progress.effective_seconds))
+    progress.effective_seconds = min(total, progress.effective_seconds + credited)
+    progress.position_seconds = max(0.0, min(position, total)) if total else max(0.0, position)
+    progress.last_session, progress.last_beat_seq, progress.last_beat_at = session, seq, now
+    needed = required_seconds(page)
+    just_completed = progress.completed_at is None and progress.effective_seconds >= needed
+    if just_completed:
+        progress.completed_at = now
+    progress.save()
+    if just_completed:
+        _credit_completion(user=user, page=page, now=now)
+    return {
+        "position": progress.position_seconds,
+        "effective_seconds": round(progress.effective_seconds, 1),
+        "required_seconds": needed,
+        "percent": min(100, int(progress.effective_seconds * 100 // needed)) if needed else 100,
+        "completed": progress.completed_at is not None,
+        "just_completed": just_completed,
+        "credited_seconds": round(credited, 1),
+    }
