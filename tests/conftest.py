@@ -72,3 +72,11 @@ def browser_type_launch_args(browser_type_launch_args):
 def phone_page(page):
     page.set_viewport_size({"width": 360, "height": 740})
     return page
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (allauth, heartbeats) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,30 @@
+"""Per-user state on content pages: `cms` templates load these tags instead of importing `learning`."""
+
+from django import template
+
+from learning import rules, selectors
+from learning.services.progress import required_seconds
+
+register = template.Library()
+
+
+@register.inclusion_tag("learning/includes/tracker.html", takes_context=True)
+def lesson_tracker(context, page):
+    """The progress bar and the data the player script needs to send heartbeats and resume."""
+    request = context["request"]
+    user = request.user
+    progress = selectors.lesson_progress(user, page.pk) if user.is_authenticated else None
+    needed = required_seconds(page)
+    effective = progress.effective_seconds if progress else 0
+    return {
+        "request": request,
+        "user": user,
+        "page": page,
+        "csrf_token": context.get("csrf_token"),
+        "has_video": bool(getattr(page, "video", None)),
+        "resume": progress.position_seconds if progress and not progress.completed_at else 0,
+        "completed": bool(progress and progress.completed_at),
+        "percent": min(100, int(effective * 100 // needed)) if needed else 0,
+        "required": needed,
+        "interval": rules.rule("heartbeat_interval_seconds"),
+    }
