@@ -13,7 +13,7 @@
   var status = box.querySelector("[data-tracker-status]");
   var bar = box.querySelector(".tracker-bar span");
   var session = Math.random().toString(36).slice(2) + Date.now().toString(36);
-  var seq = 0, watched = 0, started = false, sending = false, lastWall = null, lastMedia = null;
+  var seq = 0, watched = 0, started = false, sending = false, pending = false, lastWall = null, lastMedia = null;
 
   function show(result) {
     if (!result) return;
@@ -29,7 +29,8 @@
   }
 
   function beat(final) {
-    if (sending && !final) return;
+    if (sending && !final) { pending = true; return; }
+    pending = false;
     var claimed = Math.round(watched * 10) / 10;
     watched = 0;
     seq += 1;
@@ -48,7 +49,10 @@
       else if (res.data && res.data.message) status.textContent = res.data.message;
     }).catch(function () {
       watched += claimed;  // offline: keep the time and claim it with the next beat
-    }).then(function () { sending = false; });
+    }).then(function () {
+      sending = false;
+      if (pending && watched > 0) beat();  // a pause that came while the previous beat was in flight
+    });
   }
 
   function start() {
