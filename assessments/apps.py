@@ -2,8 +2,14 @@ from django.apps import AppConfig
 
 
 class AssessmentsConfig(AppConfig):
-    """Question banks, quizzes and attempts (arrive with the assessments issue)."""
+    """Question banks, quizzes, attempts and grading."""
 
     name = "assessments"
     verbose_name = "测验"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from assessments.requirements import quizzes_done
+        from learning.api import register_completion_requirement
+
+        register_completion_requirement(quizzes_done)

@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
+from assessments.api_views import router as assessments_router
+from assessments.services import QuizError
 from learning.api_views import router as learning_router
 from learning.services import EnrollmentError, HeartbeatRejected
 
@@ -23,6 +25,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", learning_router)
+api.add_router("/", assessments_router)
 
 
 def error(request, status: int, code: str, message: str, **extra):
@@ -62,3 +65,8 @@ def _heartbeat_rejected(request, exc):
 @api.exception_handler(EnrollmentError)
 def _enrollment_error(request, exc):
     return error(request, 409 if exc.code != "course_unavailable" else 404, exc.code, exc.message)
+
+
+@api.exception_handler(QuizError)
+def _quiz_error(request, exc):
+    return error(request, exc.status, exc.code, exc.message)

@@ -9,22 +9,28 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 from config.api import api
+from learning import views_account
 
 urlpatterns = [
     # One login for everyone (allauth, rate-limited): the Wagtail admin's own form is not used.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
+    # Before allauth's own: changing the password also ends the first-login requirement.
+    path("accounts/password/change/", views_account.password_change, name="account_change_password"),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", cms_views.search, name="search"),
     path("api/v1/", api.urls),
+    path("me/", include("learning.urls")),
+    path("quizzes/", include("assessments.urls")),
 ]
 
 if settings.SERVE_MEDIA:
     # Videos and images only: attachments go through Wagtail's document view and its privacy checks.
     urlpatterns += [
         re_path(r"^media/documents/", cms_views.page_not_found),
+        re_path(r"^media/imports/", cms_views.page_not_found),  # trainee import files awaiting confirmation
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 

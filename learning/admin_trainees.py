@@ -2,8 +2,8 @@
 filterable and exportable (CSV/XLSX, through Wagtail's own streaming export)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic import models as generic
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from learning import scoping
 from learning.models import TraineeProfile

@@ -1,5 +1,17 @@
-"""The public surface of `learning` for other apps."""
+"""The public surface of `learning` for other apps (assessments, later growth and statistics)."""
 
 from learning.calendar import is_workday, next_workdays, previous_workdays, workdays_between
+from learning.completion import register_completion_requirement
+from learning.models import LedgerEntry
+from learning.rules import quiz_credit
+from learning.scoping import can_manage, is_org_admin, organizations_in_scope, trainees_in_scope
+from learning.services.ledger import ledger_record
+from learning.services.progress import completion_recheck
 
-__all__ = ["is_workday", "next_workdays", "previous_workdays", "workdays_between"]
+LedgerKind = LedgerEntry.Kind
+
+__all__ = [
+    "LedgerKind", "can_manage", "completion_recheck", "is_org_admin", "is_workday", "ledger_record",
+    "next_workdays", "organizations_in_scope", "previous_workdays", "quiz_credit",
+    "register_completion_requirement", "trainees_in_scope", "workdays_between",
+]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
+from wagtail.models import APIToken
 
 from cms import selectors as cms_selectors
 from cms.models import LessonPage
@@ -141,9 +142,48 @@ def ledger_for(user):
     return LedgerEntry.objects.filter(user=user)
 
 
+def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def ledger_in_year(user, year: int):
+    """The ledger of one calendar year (Asia/Shanghai), newest first; a lazy queryset to paginate."""
+    start, end = _year_bounds(year)
+    return LedgerEntry.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end)
+
+
+def ledger_years(user) -> list[int]:
+    """Years in which `user` has ledger entries, newest first (one query)."""
+    tz = timezone.get_current_timezone()
+    return sorted(
+        {d.year for d in LedgerEntry.objects.filter(user=user).datetimes("occurred_at", "year", tzinfo=tz)},
+        reverse=True,
+    )
+
+
+def format_position(seconds: float) -> str:
+    """A player position as mm:ss (minutes keep counting past the hour: 75:03)."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def resume_point(user) -> dict | None:
+    """Where to continue: the latest unfinished lesson, its title, link target and position."""
+    progress = continue_learning(user)
+    if progress is None:
+        return None
+    return {"progress": progress, "page": progress.page, "position": format_position(progress.position_seconds)}
+
+
 def lesson_progress(user, page_id: int) -> LessonProgress | None:
     return LessonProgress.objects.filter(user=user, page_id=page_id).first()
 
 
 def profile_of(user) -> TraineeProfile | None:
     return TraineeProfile.objects.filter(user=user).select_related("organization").first()
+
+
+def api_tokens_of(user) -> list[APIToken]:
+    """The user's personal API tokens, newest first (the plaintext is never stored)."""
+    return list(APIToken.objects.filter(user=user).order_by("-created", "-pk"))

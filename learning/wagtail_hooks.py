@@ -1,8 +1,16 @@
-"""Administrators edit workday overrides (2027's holidays and 调休) in the Wagtail admin."""
+"""What learning adds to the Wagtail admin: workday overrides, the scoped trainee list (with export),
+training classes, and the trainee import for organisation administrators."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from learning import scoping, views_import
+from learning.admin_classes import TrainingClassViewSet  # scoped policy + enrollment sync hooks
+from learning.admin_trainees import TraineeViewSet
 from learning.models import WorkdayOverride
 
 
@@ -15,3 +23,29 @@ class WorkdayOverrideViewSet(SnippetViewSet):
 
 
 register_snippet(WorkdayOverrideViewSet)
+register_snippet(TrainingClassViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_trainee_viewset():
+    return TraineeViewSet("trainees")
+
+
+class OrgAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scoping.is_org_admin(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_trainee_import_urls():
+    return [
+        path("trainee-import/", views_import.upload, name="learning_trainee_import"),
+        path("trainee-import/confirm/", views_import.confirm, name="learning_trainee_import_confirm"),
+        path("trainee-import/template.xlsx", views_import.template_xlsx, name="learning_trainee_import_template"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_trainee_import_menu_item():
+    return OrgAdminMenuItem(gettext_lazy("学员导入"), reverse("learning_trainee_import"), name="trainee-import",
+                            icon_name="upload", order=220)

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "learning.middleware.PasswordChangeRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -125,6 +126,9 @@ ACCOUNT_ADAPTER = "learning.accounts.CollegeAccountAdapter"
 # Accounts come from administrators; a province may open self sign-up with COLLEGE_OPEN_SIGNUP=1.
 COLLEGE_OPEN_SIGNUP = os.environ.get("COLLEGE_OPEN_SIGNUP", "") == "1"
 COLLEGE_ALLOW_DEMO_DATA = False  # only local and test settings may load the demo college
+# Accounts created by the trainee import share this initial password (shown to the administrator on the
+# preview page); every one of them must change it at first login.
+COLLEGE_INITIAL_PASSWORD = os.environ.get("COLLEGE_INITIAL_PASSWORD", "Xuexi@2026")
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -162,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     "rebuild-search-index-nightly": {
         "task": "cms.tasks.rebuild_search_index",
         "schedule": crontab(hour=3, minute=10),
+    },
+    # Trainees added to a class's organisation subtree are enrolled in its required courses.
+    "sync-class-enrollments-nightly": {
+        "task": "learning.tasks.class_sync_all_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

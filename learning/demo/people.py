@@ -22,6 +22,7 @@ from learning.models import OrgAdminRole, Organization, TraineeProfile
 DEMO_PASSWORD = "demo12345"
 TRAINERS_GROUP = "培训导师"
 REVIEWERS_GROUP = "内容审核"
+ORG_ADMINS_GROUP = "组织管理员"  # Wagtail admin access for organisation administrators (trainee import)
 
 # (name, code, children) — a small province with 2 cities, 3 districts, 6 streets, 12 communities.
 ORG_TREE = (
@@ -125,9 +126,16 @@ def ensure_accounts(trainers: Group, reviewers: Group) -> int:
 
     district = Organization.objects.get(code="220104")
     street = Organization.objects.get(code="22010401")
+    org_admins, _ = Group.objects.get_or_create(name=ORG_ADMINS_GROUP)
+    # The trainee list (scoped to their subtree in learning.admin_trainees) and training classes.
+    org_admins.permissions.add(*_perms(
+        ("wagtailadmin", "access_admin"), ("learning", "view_traineeprofile"), ("learning", "change_traineeprofile"),
+        ("learning", "view_trainingclass"), ("learning", "add_trainingclass"), ("learning", "change_trainingclass"),
+    ))
     for username, name, org in (("district_admin", "朝阳区管理员", district), ("street_admin", "红旗街道管理员", street)):
         admin = _user(username, password_hash, first_name=name)
         OrgAdminRole.objects.get_or_create(user=admin, organization=org)
+        admin.groups.add(org_admins)
 
     communities = list(Organization.objects.filter(level=Organization.Level.COMMUNITY).order_by("code"))
     home = Organization.objects.get(code="2201040101")

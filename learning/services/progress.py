@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from cms.models import CoursePage, DailyLessonPage, LessonPage
 from learning import rules
+from learning.completion import requirements_met
 from learning.models import Enrollment, LedgerEntry, LessonProgress
 from learning.services.ledger import ledger_record
 
@@ -78,10 +79,13 @@ def _credit_completion(*, user, page, now: dt.datetime) -> None:
     hours, points = rules.lesson_credit(page.credit_hours)
     ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.LESSON, object_id=page.pk, title=page.title,
                   credit_hours=hours, points=points, occurred_at=now)
-    course = page.course
+    _course_completion(user=user, course=page.course, now=now)
+
+
+def _course_completion(*, user, course: CoursePage, now: dt.datetime) -> None:
     lesson_ids = list(LessonPage.objects.live().child_of(course).values_list("pk", flat=True))
     done = LessonProgress.objects.filter(user=user, page_id__in=lesson_ids, completed_at__isnull=False).count()
-    if done == len(lesson_ids):
+    if done == len(lesson_ids) and requirements_met(user, course):
         hours, points = rules.course_credit()
         ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.COURSE, object_id=course.pk, title=course.title,
                       credit_hours=hours, points=points, occurred_at=now)
@@ -112,7 +116,9 @@ def progress_record(
     progress.position_seconds = max(0.0, min(position, total)) if total else max(0.0, position)
     progress.last_session, progress.last_beat_seq, progress.last_beat_at = session, seq, now
     needed = required_seconds(page)
-    just_completed = progress.completed_at is None and progress.effective_seconds >= needed
+    just_completed = (
+        progress.completed_at is None and progress.effective_seconds >= needed and requirements_met(user, page)
+    )
     if just_completed:
         progress.completed_at = now
     progress.save()
@@ -127,3 +133,30 @@ def progress_record(
         "just_completed": just_completed,
         "credited_seconds": round(credited, 1),
     }
+
+
+@transaction.atomic
+def completion_recheck(*, user, page_id: int, now: dt.datetime | None = None) -> bool:
+    """Complete `page_id` for `user` if everything it needs is now done (e.g. its quiz just passed).
+
+    Idempotent: completing twice credits nothing twice. Returns whether the page is complete."""
+    now = now or timezone.now()
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        return False
+    page = page.specific
+    if isinstance(page, CoursePage):
+        _course_completion(user=user, course=page, now=now)
+        return Enrollment.objects.filter(user=user, course=page, completed_at__isnull=False).exists()
+    progress = LessonProgress.objects.select_for_update().filter(user=user, page_id=page.pk).first()
+    if progress is None:
+        return False
+    if progress.completed_at is None and progress.effective_seconds >= required_seconds(page) and requirements_met(
+        user, page
+    ):
+        progress.completed_at = now
+        progress.save(update_fields=["completed_at", "updated_at"])
+        if isinstance(page, LessonPage):
+            page.course = page.get_parent().specific
+        _credit_completion(user=user, page=page, now=now)
+    return progress.completed_at is not None

@@ -1,9 +1,7 @@
 """End-to-end journeys in a real browser (Debian's chromium through Playwright) against a live server.
 
-`live_server` needs committed data, so these tests are transactional: the database is flushed after
-each one. `serialized_rollback` restores what the migrations created (Wagtail's root page, locale,
-collection) before each test, and each test then (re)loads the demo college itself — the session-wide
-load in conftest does not survive a flush.
+`live_server` needs committed data, so these tests are transactional and the database is flushed
+after each one: each test (re)loads the demo college itself (a no-op when it is already there).
 """
 
 import re
@@ -19,7 +17,7 @@ PHONE_WIDTH = 360
 CASE_TITLE = "楼道议事会：小事不出楼"
 SEARCH_WORD = "楼道议事"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def load_demo_college():

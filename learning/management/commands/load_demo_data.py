@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from learning.demo import pages, people
+from learning.demo import classes, pages, people
 
 DEFER_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
@@ -33,6 +33,9 @@ class Command(BaseCommand):
             home = pages.ensure_site()["home"]
             trainers, reviewers = people.ensure_editorial_setup(home)
             created["accounts"] = people.ensure_accounts(trainers, reviewers)
+            created["training_classes"] = classes.ensure_training_classes()
+            # Quizzes live in `assessments`, a layer above: reached by command name, never imported.
+            call_command("load_demo_quizzes", verbosity=0)
         if not options["skip_index"]:
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)

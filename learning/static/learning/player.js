@@ -23,6 +23,8 @@
       completed = true;
       status.textContent = "已完成 ✓ 学时已记入学习台账";
       box.classList.add("done");
+    } else if (result.percent >= 100) {
+      status.textContent = "视频已学完，完成本页测验后即完成本课";
     } else {
       status.textContent = "已学习 " + result.percent + "%";
     }

@@ -1,0 +1,186 @@
+"""Training classes (培训班) in the Wagtail admin, scoped to the administrator's organisation subtree.
+
+- The listing (and the snippet chooser) shows only classes organised inside the admin's subtree;
+  any other class's edit, delete, copy, usage or history URL answers 404 (superusers see everything).
+- The form offers only organisations in scope; saving a class outside the scope is refused.
+- After a class is created or edited, enrollment sync runs in Celery once the transaction commits.
+"""
+
+from django import forms
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views import chooser as snippet_choosers
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.models import CoursePage
+from learning.models import Organization, TrainingClass
+from learning.scoping import can_manage, organizations_in_scope
+
+
+def classes_in_scope(user):
+    """Classes whose organising organisation lies in `user`'s subtree (all for superusers)."""
+    if user is None or not user.is_authenticated:
+        return TrainingClass.objects.none()
+    if user.is_superuser:
+        return TrainingClass.objects.all()
+    return TrainingClass.objects.filter(organization__in=organizations_in_scope(user))
+
+
+def _in_scope(user, training_class: TrainingClass) -> bool:
+    return bool(user and user.is_authenticated) and can_manage(user, training_class.organization)
+
+
+class TrainingClassPermissionPolicy(ModelPermissionPolicy):
+    """Django model permissions, plus: an instance is only reachable inside the admin's subtree."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and _in_scope(user, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return TrainingClass.objects.none()
+        return classes_in_scope(user)
+
+
+# Registered before the viewset so Wagtail never falls back to the unscoped default policy.
+register_permission_policy(TrainingClass, TrainingClassPermissionPolicy(TrainingClass))
+
+
+class TrainingClassForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        scope = organizations_in_scope(user) if user is not None else Organization.objects.none()
+        self.fields["organization"].queryset = scope.order_by("path")
+        if "courses" in self.fields:
+            self.fields["courses"].queryset = CoursePage.objects.live().order_by("path")
+        # Members already chosen (e.g. by a superuser) stay selectable so an edit never drops them silently.
+        current_orgs = self.instance.member_organizations.all() if self.instance.pk else Organization.objects.none()
+        self.fields["member_organizations"].queryset = Organization.objects.filter(
+            Q(pk__in=scope.values("pk")) | Q(pk__in=current_orgs.values("pk"))
+        ).order_by("path")
+        users = get_user_model().objects.filter(is_active=True)
+        if user is None or not user.is_superuser:
+            current_users = self.instance.member_users.all() if self.instance.pk else users.none()
+            users = users.filter(
+                Q(profile__organization__in=scope.values("pk")) | Q(pk__in=current_users.values("pk"))
+            )
+        self.fields["member_users"].queryset = users.select_related("profile").order_by("username")
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = cleaned.get("organization")
+        if organization is not None and not (self.for_user and can_manage(self.for_user, organization)):
+            self.add_error("organization", _("只能为你管理范围内的组织开设培训班。"))
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("结业日期不能早于开班日期。"))
+        return cleaned
+
+
+class _ScopedObjectMixin:
+    """Views on one class: a class outside the admin's subtree does not exist for them."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if obj is not None and not _in_scope(self.request.user, obj):
+            raise Http404
+        return obj
+
+
+class EditView(_ScopedObjectMixin, snippet_views.EditView):
+    pass
+
+
+class DeleteView(_ScopedObjectMixin, snippet_views.DeleteView):
+    pass
+
+
+class CopyView(snippet_views.CopyView):
+    def get_object(self, queryset=None):
+        # Wagtail's copy view checks the permission policy (403); answer like the other views: 404.
+        get_object_or_404(classes_in_scope(self.request.user), pk=unquote(str(self.kwargs[self.pk_url_kwarg])))
+        return super().get_object(queryset)
+
+
+class UsageView(_ScopedObjectMixin, snippet_views.UsageView):
+    pass
+
+
+class HistoryView(_ScopedObjectMixin, snippet_views.HistoryView):
+    pass
+
+
+class ChooseView(snippet_choosers.ChooseView):
+    def get_object_list(self):
+        return classes_in_scope(self.request.user)
+
+
+class ChooseResultsView(snippet_choosers.ChooseResultsView):
+    def get_object_list(self):
+        return classes_in_scope(self.request.user)
+
+
+class ChosenView(snippet_choosers.SnippetChosenView):
+    def get_object(self, pk):
+        return classes_in_scope(self.request.user).get(pk=pk)
+
+
+class TrainingClassChooserViewSet(snippet_choosers.SnippetChooserViewSet):
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView
+    chosen_view_class = ChosenView
+
+
+class TrainingClassViewSet(SnippetViewSet):
+    model = TrainingClass
+    icon = "group"
+    menu_label = gettext_lazy("培训班")
+    menu_name = "training-classes"
+    add_to_admin_menu = True
+    list_display = ["name", "organization", "starts_on", "ends_on"]
+    list_per_page = 50
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+    copy_view_class = CopyView
+    usage_view_class = UsageView
+    history_view_class = HistoryView
+    chooser_viewset_class = TrainingClassChooserViewSet
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("organization"),
+            FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+            FieldPanel("courses", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("member_organizations", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("member_users"),
+        ],
+        base_form_class=TrainingClassForm,
+    )
+
+    def get_queryset(self, request):
+        return classes_in_scope(request.user).select_related("organization")
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def sync_class_enrollments_after_save(request, instance):
+    """Only enqueue: the task enrolls the class's members once the admin's transaction commits."""
+    if isinstance(instance, TrainingClass):
+        from learning.tasks import class_sync_enrollments_task
+
+        class_id = instance.pk
+        transaction.on_commit(lambda: class_sync_enrollments_task.delay(class_id))

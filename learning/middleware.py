@@ -1,0 +1,58 @@
+"""Imported accounts start with a shared initial password: they must choose their own before anything else."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from learning.models import TraineeProfile
+
+
+def must_change_password(user) -> bool:
+    """One small query per request, remembered on the user object for the rest of the request."""
+    cached = getattr(user, "_must_change_password", None)
+    if cached is None:
+        cached = TraineeProfile.objects.filter(user_id=user.pk, must_change_password=True).exists()
+        user._must_change_password = cached
+    return cached
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a logged-in user whose profile says `must_change_password` to the password change page.
+
+    Anonymous requests cost no query (the user is only looked at after the cheap path checks, and the
+    session is read by the authentication middleware anyway); logged-in ones cost one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _exempt_prefixes(self) -> tuple[str, ...]:
+        return (
+            settings.STATIC_URL or "/static/", settings.MEDIA_URL or "/media/",
+            reverse("account_change_password"), reverse("account_logout"), "/api/",
+        )
+
+    def __call__(self, request):
+        if (
+            not request.path.startswith(self._exempt_prefixes())
+            and request.user.is_authenticated
+            and must_change_password(request.user)
+        ):
+            return self._redirect(request)
+        return self.get_response(request)
+
+    def _redirect(self, request):
+        target = reverse("account_change_password")
+        next_url = request.get_full_path()
+        if request.method == "GET" and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            target = f"{target}?{urlencode({'next': next_url})}"
+        accept = request.headers.get("Accept", "")
+        if not accept or "text/html" in accept:
+            # Not for a browser's background fetches (favicon, images): the message would show twice.
+            messages.warning(request, _("首次登录请先修改密码"))
+        return HttpResponseRedirect(target)

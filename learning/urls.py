@@ -1,0 +1,14 @@
+"""A trainee's own pages, mounted at /me/."""
+
+from django.urls import path
+
+from learning import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("", views.me, name="me"),
+    path("history/", views.me_history, name="me_history"),
+    path("tokens/", views.me_tokens, name="me_tokens"),
+    path("tokens/<int:token_id>/revoke/", views.me_token_revoke, name="me_token_revoke"),
+]

@@ -1,0 +1,116 @@
+"""A trainee's own pages (我的学习): thin — parse the request, call selectors or services, render."""
+
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from learning import selectors, services
+from learning.services.tokens import TOKEN_NAME_MAX_LENGTH
+
+HISTORY_PAGE_SIZE = 20
+RECENT_ACTIVITY = 8
+YEAR_RANGE = (2000, 2100)
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("令牌名称"),
+        max_length=TOKEN_NAME_MAX_LENGTH,
+        help_text=gettext_lazy("写明用途，例如“街道数据看板”，最多 60 个字。"),
+        error_messages={
+            "required": gettext_lazy("请填写令牌名称。"),
+            "max_length": gettext_lazy("令牌名称不能超过 60 个字。"),
+        },
+    )
+
+
+@login_required
+def me(request):
+    user = request.user
+    courses = selectors.enrollments_overview(user)
+    return render(request, "learning/me.html", {
+        "profile": selectors.profile_of(user),
+        "today": selectors.todays_lesson(user),
+        "streak": selectors.current_streak(user),
+        "totals": selectors.year_totals(user),
+        "classes": selectors.classes_overview(user, courses),
+        "courses": courses,
+        "resume": selectors.resume_point(user),
+        "activity": selectors.recent_activity(user, limit=RECENT_ACTIVITY),
+    })
+
+
+def _parse_year(raw: str) -> int | None:
+    """A four-digit year within YEAR_RANGE, the current year when absent, None when malformed."""
+    if raw == "":
+        return timezone.localdate().year
+    if not re.fullmatch(r"[0-9]{4}", raw):
+        return None
+    year = int(raw)
+    return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
+
+
+@login_required
+def me_history(request):
+    raw_year = request.GET.get("year", "").strip()
+    year = _parse_year(raw_year)
+    if year is None:
+        message = _("年份“%(value)s”无效：请使用 %(low)d–%(high)d 之间的四位数字年份，例如 ?year=%(example)d。") % {
+            "value": raw_year[:20], "low": YEAR_RANGE[0], "high": YEAR_RANGE[1],
+            "example": timezone.localdate().year,
+        }
+        return render(request, "learning/me_history.html", {"error": message}, status=400)
+    user = request.user
+    page_obj = Paginator(selectors.ledger_in_year(user, year), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    years = sorted({*selectors.ledger_years(user), timezone.localdate().year, year}, reverse=True)
+    return render(request, "learning/me_history.html", {
+        "year": year,
+        "years": years,
+        "totals": selectors.year_totals(user, year),
+        "page_obj": page_obj,
+        "extra_query": urlencode({"year": year}),
+    })
+
+
+@never_cache  # the response may carry a token's plaintext: no browser or proxy may keep it
+@login_required
+@require_http_methods(["GET", "POST"])
+def me_tokens(request):
+    created = None
+    form = TokenCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, plaintext = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except services.TokenError as exc:
+            form.add_error("name", exc.message)
+        else:
+            created = {"token": token, "plaintext": plaintext}
+            form = TokenCreateForm()
+    return render(request, "learning/me_tokens.html", {
+        "form": form,
+        "created": created,
+        "tokens": selectors.api_tokens_of(request.user),
+        "api_root": request.build_absolute_uri("/api/v1/"),
+    })
+
+
+@login_required
+@require_POST
+def me_token_revoke(request, token_id: int):
+    try:
+        token = services.api_token_revoke(user=request.user, token_id=token_id)
+    except services.TokenError as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, _("已撤销令牌“%(name)s”，使用它的集成将无法再访问接口。") % {"name": token.name})
+    return redirect("learning:me_tokens")
