@@ -11,4 +11,5 @@ urlpatterns = [
     path("history/", views.me_history, name="me_history"),
     path("tokens/", views.me_tokens, name="me_tokens"),
     path("tokens/<int:token_id>/revoke/", views.me_token_revoke, name="me_token_revoke"),
+    path("courses/<int:course_id>/enrollment/", views.course_enrollment, name="course_enrollment"),
 ]

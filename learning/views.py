@@ -114,3 +114,24 @@ def me_token_revoke(request, token_id: int):
         raise Http404(exc.message) from exc
     messages.success(request, _("已撤销令牌“%(name)s”，使用它的集成将无法再访问接口。") % {"name": token.name})
     return redirect("learning:me_tokens")
+
+
+@login_required
+@require_POST
+def course_enrollment(request, course_id: int):
+    """The 报名 / 退出 buttons on a course page (the same services as the API)."""
+    from cms.models import CoursePage
+
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is None:
+        raise Http404
+    try:
+        if request.POST.get("action") == "leave":
+            services.enrollment_leave(user=request.user, course=course)
+            messages.success(request, _("已退出课程“%(title)s”。") % {"title": course.title})
+        else:
+            services.enrollment_create(user=request.user, course=course)
+            messages.success(request, _("报名成功，开始学习“%(title)s”吧。") % {"title": course.title})
+    except services.EnrollmentError as error:
+        messages.error(request, error.message)
+    return redirect(course.url)

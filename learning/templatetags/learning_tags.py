@@ -28,3 +28,14 @@ def lesson_tracker(context, page):
         "required": needed,
         "interval": rules.rule("heartbeat_interval_seconds"),
     }
+
+
+@register.inclusion_tag("learning/includes/enrollment.html", takes_context=True)
+def course_enrollment(context, course):
+    """报名 / 已报名 / 退出 on a course page."""
+    from learning.models import Enrollment
+
+    user = context["request"].user
+    enrollment = Enrollment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
+    return {"request": context["request"], "user": user, "course": course, "enrollment": enrollment,
+            "csrf_token": context.get("csrf_token")}

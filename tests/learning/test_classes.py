@@ -188,3 +188,21 @@ def test_editing_a_class_in_the_admin_syncs_its_new_members(client, class_manage
     assert response.status_code == 302, response.content.decode()[:2000]
     members = _street_members("22010402")
     assert set(Enrollment.objects.filter(course=course, user_id__in=members).values_list("user_id", flat=True)) == members
+
+
+def test_the_course_page_buttons_enroll_and_leave_an_open_course(client):
+    from cms.models import CoursePage
+    from learning.models import Enrollment
+
+    client.login(username="trainee05", password="demo12345")
+    course = CoursePage.objects.live().filter(self_enroll_open=True).exclude(
+        pk__in=Enrollment.objects.filter(user__username="trainee05").values("course")).first()
+    page = client.get(course.url).content.decode()
+    assert "报名学习" in page
+    url = f"/me/courses/{course.pk}/enrollment/"
+    after = client.post(url, follow=True).content.decode()
+    assert "报名成功" in after and "退出课程" in after
+    assert Enrollment.objects.filter(user__username="trainee05", course=course, source="self").exists()
+    left = client.post(url, {"action": "leave"}, follow=True).content.decode()
+    assert "已退出课程" in left
+    assert not Enrollment.objects.filter(user__username="trainee05", course=course).exists()
