@@ -1,0 +1,542 @@
+"""Questions in the common Chinese spreadsheet layout: reading and validating an import, writing an export.
+
+Reads only (the write is `assessments.services_import.questions_import`):
+
+- `read_rows(filename, data)` turns an uploaded .xlsx into `SourceRow`s, or raises `ImportFileError`
+  for a file that cannot be used at all (too big, too many rows, unreadable, no header row);
+- `validate_rows(bank=..., rows=...)` checks every row with the same rules as the admin form
+  (`assessments.validation.question_problems`) and returns a `QuestionImportPlan`: the row errors
+  (row numbers as Excel shows them — the header is row 1) and, per good row, whether it creates,
+  updates or leaves unchanged a question of the bank. A question is the same question when its
+  bank and normalised stem match, so importing a file twice never duplicates anything;
+- `export_xlsx(questions)` writes the same layout, so export → import round-trips.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from assessments.models import Question, QuestionBank
+from assessments.validation import LETTERS, answer_letters, normalize_text, question_problems, truth_value
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5_000
+HEADER_SEARCH_ROWS = 10  # a title line or two above the header row is common in hand-made sheets
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+HEADER = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案", "解析", "分值", "难度", "标签")
+OPTION_COLUMNS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
+# Canonical column → accepted header spellings (compared after removing spaces, "*" and colons).
+COLUMNS = {
+    "kind": ("题型", "题目类型", "类型"),
+    "stem": ("题干", "题目", "试题内容", "题目内容"),
+    **{f"option_{letter.lower()}": (f"选项{letter}", letter) for letter in LETTERS},
+    "answer": ("答案", "正确答案", "标准答案"),
+    "explanation": ("解析", "答案解析", "试题解析"),
+    "score": ("分值", "分数"),
+    "difficulty": ("难度",),
+    "tags": ("标签", "知识点"),
+}
+REQUIRED_COLUMNS = ("kind", "stem", "answer")
+
+KIND_WORDS = {
+    Question.Kind.SINGLE: ("单选", "单选题", "单项选择", "单项选择题"),
+    Question.Kind.MULTIPLE: ("多选", "多选题", "多项选择", "多项选择题", "不定项选择", "不定项选择题"),
+    Question.Kind.TRUE_FALSE: ("判断", "判断题", "是非题"),
+    Question.Kind.FILL: ("填空", "填空题"),
+}
+KIND_EXPORT = {Question.Kind.SINGLE: "单选", Question.Kind.MULTIPLE: "多选",
+               Question.Kind.TRUE_FALSE: "判断", Question.Kind.FILL: "填空"}
+DIFFICULTY_WORDS = {
+    Question.Difficulty.EASY: ("易", "容易", "简单", "1"),
+    Question.Difficulty.MEDIUM: ("中", "中等", "一般", "2"),
+    Question.Difficulty.HARD: ("难", "困难", "较难", "3"),
+}
+CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+
+_field = Question._meta.get_field
+OPTION_MAX_LENGTH = _field("option_a").max_length
+ANSWER_MAX_LENGTH = _field("answer").max_length
+TAGS_MAX_LENGTH = _field("tags").max_length
+SCORE_MIN = Decimal("0.5")
+SCORE_MAX = Decimal("9999.9")  # max_digits=5, decimal_places=1
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+    @property
+    def label(self) -> str:
+        return {"create": _("新增"), "update": _("更新"), "unchanged": _("无变化")}[self.value]
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One data row as read from the file: canonical column → raw cell value."""
+
+    number: int
+    values: dict[str, Any]
+
+    def get(self, column: str) -> Any:
+        return self.values.get(column)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    reason: str
+
+
+@dataclass
+class QuestionRow:
+    """A valid row, normalised to what is stored: answers as `ACD`, `对`/`错` or `甲|乙`."""
+
+    row: int
+    kind: str
+    stem: str
+    options: list[str]  # always six entries, A–F (kept as given for 判断题 and 填空题, where they are unused)
+    answer: str
+    explanation: str
+    score: Decimal
+    difficulty: int
+    tags: str
+    action: Action = Action.CREATE
+    existing_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        return normalize_text(self.stem)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_EXPORT[self.kind]
+
+    def field_values(self) -> dict[str, Any]:
+        values = {"kind": self.kind, "stem": self.stem, "answer": self.answer, "explanation": self.explanation,
+                  "score": self.score, "difficulty": self.difficulty, "tags": self.tags}
+        values.update(zip(OPTION_COLUMNS, self.options, strict=True))
+        return values
+
+    def differs_from(self, question: Question) -> bool:
+        """Whether importing this row would change `question` (compared as the import stores values)."""
+        current = {name: getattr(question, name) for name in self.field_values()}
+        current["answer"] = normal_answer_of(question)
+        current["tags"] = _tags(question.tags)
+        return current != self.field_values()
+
+
+@dataclass
+class QuestionImportPlan:
+    rows: list[QuestionRow]
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Action, 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        return {"created": counts[Action.CREATE], "updated": counts[Action.UPDATE],
+                "unchanged": counts[Action.UNCHANGED]}
+
+    @property
+    def kind_counts(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            counts[row.kind] += 1
+        return [(KIND_EXPORT[kind], counts[kind]) for kind in KIND_EXPORT if counts[kind]]
+
+    @property
+    def error_rows(self) -> list[int]:
+        return sorted({error.row for error in self.errors})
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def extension_of(filename: str) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+def read_rows(filename: str, data: bytes) -> list[SourceRow]:
+    """Data rows of an .xlsx file; raises ImportFileError with a message for the trainer."""
+    extension = extension_of(filename)
+    if extension != "xlsx":
+        raise ImportFileError(_("只能导入 .xlsx 文件；.xls 或 .csv 文件请在 Excel 中“另存为” .xlsx 后再上传。"))
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(_("文件超过 5 MB，请拆分成几个文件分批导入。"))
+    if not data:
+        raise ImportFileError(_("文件是空的，请使用导入模板填写后再上传。"))
+    return _rows_from_lines(_xlsx_lines(data))
+
+
+def _xlsx_lines(data: bytes) -> Iterator[tuple[int, tuple]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(_("无法读取该 Excel 文件，请确认文件是 .xlsx 格式且未加密。")) from exc
+    try:
+        if not workbook.worksheets:
+            return
+        # read_only worksheets yield empty tuples for missing rows, so enumerate() gives Excel's numbers.
+        yield from enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+    finally:
+        workbook.close()
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _header_key(value: Any) -> str:
+    return re.sub(r"[\s*＊:：]", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
+
+
+def _header_columns(values: tuple) -> dict[str, int]:
+    aliases = {_header_key(alias): column for column, names in COLUMNS.items() for alias in names}
+    columns: dict[str, int] = {}
+    for index, value in enumerate(values):
+        column = aliases.get(_header_key(value))
+        if column and column not in columns:
+            columns[column] = index
+    return columns
+
+
+def _rows_from_lines(lines: Iterable[tuple[int, tuple]]) -> list[SourceRow]:
+    header: dict[str, int] | None = None
+    seen_content = False
+    rows: list[SourceRow] = []
+    for number, values in lines:
+        if all(_is_blank(value) for value in values):
+            continue
+        if header is None:
+            seen_content = True
+            columns = _header_columns(values)
+            if all(column in columns for column in REQUIRED_COLUMNS):
+                header = columns
+            elif number >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(_("文件超过 %(max)s 行试题，请拆分成几个文件分批导入。") % {"max": MAX_ROWS})
+        rows.append(SourceRow(number, {
+            column: values[index] if index < len(values) else None for column, index in header.items()
+        }))
+    if not seen_content:
+        raise ImportFileError(_("文件是空的，请使用导入模板填写后再上传。"))
+    if header is None:
+        raise ImportFileError(_("没有找到表头行：须包含“题型”“题干”“答案”三列（可选“选项A”至“选项F”“解析”“分值”“难度”“标签”），"
+                                "请使用导入模板。"))
+    if not rows:
+        raise ImportFileError(_("文件中只有表头，没有试题。"))
+    return rows
+
+
+# --- normalising cells --------------------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().strip("\u3000").strip()
+
+
+def _word(value: Any) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", _text(value)))
+
+
+def _lookup(words: dict, value: Any):
+    word = _word(value)
+    for key, spellings in words.items():
+        if word in spellings:
+            return key
+    return None
+
+
+def _score(value: Any) -> tuple[Decimal | None, str | None]:
+    if _is_blank(value):
+        return Decimal("1"), None
+    text = _word(value)
+    try:
+        score = Decimal(text) if not isinstance(value, float) else Decimal(str(value))
+    except InvalidOperation:
+        return None, _("分值“%(value)s”不是数字") % {"value": _text(value)}
+    if not score.is_finite():
+        return None, _("分值“%(value)s”不是数字") % {"value": _text(value)}
+    if score < SCORE_MIN:
+        return None, _("分值“%(value)s”无效：至少为 0.5") % {"value": _text(value)}
+    if score > SCORE_MAX:
+        return None, _("分值“%(value)s”过大：最多 9999.9") % {"value": _text(value)}
+    if score != score.quantize(Decimal("0.1")):
+        return None, _("分值“%(value)s”最多保留一位小数") % {"value": _text(value)}
+    return score.quantize(Decimal("0.1")), None
+
+
+def _tags(value: Any) -> str:
+    text = _text(value).replace("，", ",").replace("、", ",").replace("；", ",").replace(";", ",")
+    return ",".join(dict.fromkeys(tag.strip() for tag in text.split(",") if tag.strip()))
+
+
+def _normal_answer(kind: str, answer: str) -> str:
+    """The answer as stored; the row is already known to be valid."""
+    if kind in CHOICE_KINDS:
+        return "".join(sorted(answer_letters(answer)))
+    if kind == Question.Kind.TRUE_FALSE:
+        return "对" if truth_value(answer) else "错"
+    return "|".join(part.strip() for part in answer.replace("｜", "|").split("|") if part.strip())
+
+
+def normal_answer_of(question: Question) -> str:
+    """A stored question's answer as an import would store it (left alone when the question is invalid)."""
+    if question_problems(kind=question.kind, stem=question.stem, options=question.options, answer=question.answer):
+        return question.answer
+    return _normal_answer(question.kind, question.answer)
+
+
+def _true_false_from_option(answer: str, options: list[str]) -> str:
+    """判断题 written as a choice (选项A 对, 选项B 错, 答案 A) → the option's text."""
+    letters = answer_letters(answer)
+    if truth_value(answer) is None and len(letters) == 1 and letters[0] in LETTERS:
+        index = LETTERS.index(letters[0])
+        if index < len(options) and truth_value(options[index]) is not None:
+            return options[index]
+    return answer
+
+
+def _clean(source: SourceRow) -> tuple[QuestionRow | None, list[str]]:
+    errors: list[str] = []
+    raw_kind = _text(source.get("kind"))
+    kind = _lookup(KIND_WORDS, raw_kind)
+    stem = _text(source.get("stem"))
+    options = [_text(source.get(column)) for column in OPTION_COLUMNS]
+    answer = _text(source.get("answer"))
+    explanation = _text(source.get("explanation"))
+
+    if kind is None:
+        if raw_kind:
+            errors.append(_("题型“%(value)s”无法识别，应为 单选、多选、判断 或 填空") % {"value": raw_kind})
+        else:
+            errors.append(_("题型为空，应为 单选、多选、判断 或 填空"))
+        if not stem:
+            errors.append(_("题干为空"))
+    else:
+        if kind == Question.Kind.TRUE_FALSE:
+            answer = _true_false_from_option(answer, options)
+        if kind in CHOICE_KINDS:
+            last = max((i for i, text in enumerate(options) if text), default=-1)
+            gaps = [LETTERS[i] for i in range(last) if not options[i]]
+            if gaps:
+                errors.append(_("选项%(letters)s 为空，但其后还有选项：选项须从 A 起连续填写")
+                              % {"letters": "、".join(gaps)})
+            for letter, text in zip(LETTERS, options, strict=True):
+                if len(text) > OPTION_MAX_LENGTH:
+                    errors.append(_("选项%(letter)s 过长（最多 %(max)s 个字）") % {"letter": letter, "max": OPTION_MAX_LENGTH})
+        errors += question_problems(kind=kind, stem=stem, options=options, answer=answer)
+    if len(answer) > ANSWER_MAX_LENGTH:
+        errors.append(_("答案过长（最多 %(max)s 个字）") % {"max": ANSWER_MAX_LENGTH})
+
+    score, problem = _score(source.get("score"))
+    if problem:
+        errors.append(problem)
+
+    difficulty = Question.Difficulty.MEDIUM
+    if not _is_blank(source.get("difficulty")):
+        difficulty = _lookup(DIFFICULTY_WORDS, source.get("difficulty"))
+        if difficulty is None:
+            errors.append(_("难度“%(value)s”无法识别，应为 易、中 或 难") % {"value": _text(source.get("difficulty"))})
+
+    tags = _tags(source.get("tags"))
+    if len(tags) > TAGS_MAX_LENGTH:
+        errors.append(_("标签过长（最多 %(max)s 个字）") % {"max": TAGS_MAX_LENGTH})
+
+    if errors:
+        return None, errors
+    return QuestionRow(
+        row=source.number, kind=str(kind), stem=stem, options=options,
+        answer=_normal_answer(kind, answer), explanation=explanation, score=score,
+        difficulty=int(difficulty), tags=tags,
+    ), []
+
+
+# --- validating ---------------------------------------------------------------------------------
+
+def existing_questions(bank: QuestionBank) -> dict[str, Question]:
+    """The bank's questions by normalised stem (the oldest one when a stem occurs twice); one query."""
+    by_key: dict[str, Question] = {}
+    for question in Question.objects.filter(bank=bank).order_by("id"):
+        by_key.setdefault(normalize_text(question.stem), question)
+    return by_key
+
+
+def validate_rows(*, bank: QuestionBank, rows: list[SourceRow]) -> QuestionImportPlan:
+    """Check every row; a row's errors never stop the others from being checked."""
+    errors: list[RowError] = []
+    cleaned: list[QuestionRow] = []
+    for source in rows:
+        row, problems = _clean(source)
+        errors += [RowError(source.number, problem) for problem in problems]
+        if row is not None:
+            cleaned.append(row)
+
+    rows_by_key: dict[str, list[int]] = defaultdict(list)
+    for source in rows:
+        key = normalize_text(_text(source.get("stem")))
+        if key:
+            rows_by_key[key].append(source.number)
+    planned: list[QuestionRow] = []
+    for row in cleaned:
+        others = [number for number in rows_by_key[row.key] if number != row.row]
+        if others:
+            errors.append(RowError(row.row, _("题干与第 %(rows)s 行重复") % {"rows": "、".join(map(str, others))}))
+        else:
+            planned.append(row)
+
+    existing = existing_questions(bank)
+    for row in planned:
+        question = existing.get(row.key)
+        if question is not None:
+            row.existing_id = question.pk
+            row.action = Action.UPDATE if row.differs_from(question) else Action.UNCHANGED
+
+    errors.sort(key=lambda error: error.row)
+    return QuestionImportPlan(rows=planned, errors=errors)
+
+
+def plan_import(*, bank: QuestionBank, filename: str, data: bytes) -> QuestionImportPlan:
+    """Read and validate in one call (the preview, and again at confirmation)."""
+    return validate_rows(bank=bank, rows=read_rows(filename, data))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def export_row(question: Question) -> list:
+    options = [question.option_a, question.option_b, question.option_c,
+               question.option_d, question.option_e, question.option_f]
+    answer = normal_answer_of(question)
+    score = Decimal(question.score)
+    score_cell = int(score) if score == score.to_integral_value() else float(score)
+    return [KIND_EXPORT.get(question.kind, question.kind), question.stem, *options, answer, question.explanation,
+            score_cell, question.get_difficulty_display(), question.tags]
+
+
+def export_xlsx(questions: Iterable[Question], *, sheet_title: str = "试题") -> bytes:
+    """The import layout, one question a row (write-only: constant memory for large banks)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_safe_sheet_title(sheet_title))
+    for index, width in enumerate((8, 48, 18, 18, 18, 18, 14, 14, 10, 36, 8, 8, 16)):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADER:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for question in questions:
+        sheet.append([_cell(sheet, value) for value in export_row(question)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(sheet, value):
+    """Text that starts like a formula stays text (a stem such as "=5%" must not become one)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _safe_sheet_title(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "试题"
+
+
+TEMPLATE_EXAMPLES = [
+    ["单选", "社区居民委员会每届任期几年？", "三年", "四年", "五年", "六年", "", "", "C",
+     "根据《居民委员会组织法》，居民委员会每届任期五年。", 1, "易", "基层组织,法规"],
+    ["多选", "下列哪些属于社区网格员的日常工作？", "入户走访", "信息采集", "矛盾排查", "审批建设项目", "", "", "ABC",
+     "审批建设项目不属于网格员职责。", 2, "中", "网格化治理"],
+    ["判断", "居民公约须经居民会议讨论通过。", "", "", "", "", "", "", "对", "", 1, "易", "居民自治"],
+    ["填空", "城市社区“两委”是指社区党组织和社区____。", "", "", "", "", "", "", "居民委员会|居委会",
+     "多个可接受的答案用 | 分隔。", 1, "中", "基层组织"],
+]
+TEMPLATE_NOTES = [
+    ("题型", "单选、多选、判断、填空（也可写“单选题”“单项选择题”等）"),
+    ("题干", "必填；同一题库内题干相同（忽略空格、全半角和大小写）的试题视为同一题，再次导入会更新而不会重复"),
+    ("选项A–F", "单选、多选题至少两个选项，须从 A 起连续填写；判断、填空题不填"),
+    ("答案", "单选如 B；多选如 ACD；判断填 对 或 错；填空题多个可接受答案用 | 分隔"),
+    ("解析", "可选"),
+    ("分值", "可选，默认 1，至少 0.5，最多一位小数"),
+    ("难度", "易、中、难，默认 中"),
+    ("标签", "可选，多个标签用逗号分隔"),
+    ("限制", f"每个文件不超过 5 MB、{MAX_ROWS} 道题；任何一行有错误都不会导入"),
+]
+
+
+def template_xlsx() -> bytes:
+    """An empty-but-for-examples file in the import layout, with a sheet of notes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "试题"
+    sheet.append(list(HEADER))
+    for row in TEMPLATE_EXAMPLES:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate((8, 48, 18, 18, 18, 18, 14, 14, 10, 36, 8, 8, 16)):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    for row in sheet.iter_rows(min_row=1, max_row=1000, min_col=9, max_col=9):
+        for cell in row:  # 答案 as text, so Excel keeps "2024" or "1|一" as typed
+            cell.number_format = "@"
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列", "说明"])
+    for row in TEMPLATE_NOTES:
+        notes.append(list(row))
+    notes["A1"].font = notes["B1"].font = Font(bold=True)
+    notes.column_dimensions["A"].width = 12
+    notes.column_dimensions["B"].width = 90
+    for row in notes.iter_rows(min_row=2, min_col=2, max_col=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
