@@ -1,10 +1,15 @@
 """Models of the learning app, one module per concern."""
 
+from learning.models.certificates import Certificate
 from learning.models.classes import Enrollment, TrainingClass
+from learning.models.growth import GrowthRecord, GrowthSnapshot
+from learning.models.journal import JournalEntry, JournalReview
+from learning.models.notifications import JobRun, Notification, NotificationPreference
 from learning.models.org import OrgAdminRole, Organization, TraineeProfile, WorkdayOverride
 from learning.models.progress import LedgerEntry, LessonProgress
 
 __all__ = [
-    "Enrollment", "LedgerEntry", "LessonProgress", "OrgAdminRole", "Organization", "TraineeProfile",
-    "TrainingClass", "WorkdayOverride",
+    "Certificate", "Enrollment", "GrowthRecord", "GrowthSnapshot", "JobRun", "JournalEntry", "JournalReview",
+    "LedgerEntry", "LessonProgress", "Notification", "NotificationPreference", "OrgAdminRole", "Organization",
+    "TraineeProfile", "TrainingClass", "WorkdayOverride",
 ]
