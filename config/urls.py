@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
+from config import health
 from config.api import api
 from learning import views_account
 
@@ -23,7 +24,9 @@ urlpatterns = [
     path("search/", cms_views.search, name="search"),
     path("api/v1/", api.urls),
     path("me/", include("learning.urls")),
+    path("healthz", health.healthz, name="healthz"),  # database, broker, beat tick and growth catch-up ages
     path("quizzes/", include("assessments.urls")),
+    path("certificates/", include("learning.urls_certificates")),  # public verification
 ]
 
 if settings.SERVE_MEDIA:

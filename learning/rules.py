@@ -20,6 +20,13 @@ DEFAULTS = {
     "heartbeat_slack_seconds": 5,  # network jitter tolerated on top of wall time between beats
     "heartbeat_max_watched_seconds": 120,  # any single beat claiming more is malformed
     "heartbeat_rate": "30/m",  # per user, across lessons
+    "case_credit_hours": Decimal("0.25"),  # a case read for its minimum time
+    "case_points": 1,
+    "case_min_reading_seconds": 120,
+    "daily_points_cap": 10,  # 积分 per calendar day: points measure steady study, not one binge
+    "annual_target_hours": Decimal("50"),  # 学时 per year
+    "journal_credit_hours": Decimal("0.25"),  # 个人日志: credited once, when a reviewer first approves it
+    "journal_points": 2,
 }
 
 
@@ -42,3 +49,11 @@ def course_credit() -> tuple[Decimal, int]:
 
 def quiz_credit() -> tuple[Decimal, int]:
     return Decimal(rule("quiz_credit_hours")), rule("quiz_points")
+
+
+def case_credit() -> tuple[Decimal, int]:
+    return Decimal(rule("case_credit_hours")), rule("case_points")
+
+
+def journal_credit() -> tuple[Decimal, int]:
+    return Decimal(rule("journal_credit_hours")), rule("journal_points")

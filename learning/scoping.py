@@ -7,7 +7,7 @@ everything.
 
 from django.db.models import Q, QuerySet
 
-from learning.models import OrgAdminRole, Organization, TraineeProfile
+from learning.models import Certificate, JournalEntry, OrgAdminRole, Organization, TraineeProfile
 
 
 def scope_roots(user) -> list[Organization] | None:
@@ -46,3 +46,36 @@ def trainees_in_scope(user) -> QuerySet[TraineeProfile]:
 def can_manage(user, organization: Organization) -> bool:
     roots = scope_roots(user)
     return roots is None or any(organization.path.startswith(root.path) for root in roots)
+
+
+# Trainers (培训导师) and content reviewers (内容审核) evaluate every trainee's journal, whatever their
+# organisation; administrators only their subtree's.
+TRAINER_GROUPS = ("培训导师", "内容审核")
+
+
+def is_trainer(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=TRAINER_GROUPS).exists()
+
+
+def journal_entries_in_scope(user) -> QuerySet[JournalEntry]:
+    """Journal entries `user` may read and review: all for trainers, their subtree's authors for administrators."""
+    if is_trainer(user):
+        return JournalEntry.objects.all()
+    roots = scope_roots(user)
+    if roots is None:
+        return JournalEntry.objects.all()
+    if not roots:
+        return JournalEntry.objects.none()
+    return JournalEntry.objects.filter(_path_filter(roots, "user__profile__organization__path"))
+
+
+def certificates_in_scope(user) -> QuerySet[Certificate]:
+    """Certificates whose holder lies in `user`'s subtree (all for superusers; none for others)."""
+    roots = scope_roots(user)
+    if roots is None:
+        return Certificate.objects.all()
+    if not roots:
+        return Certificate.objects.none()
+    return Certificate.objects.filter(_path_filter(roots, "user__profile__organization__path"))

@@ -11,10 +11,16 @@ from wagtail.models import APIToken
 from cms import selectors as cms_selectors
 from cms.models import LessonPage
 from learning import calendar as workdays
-from learning.models import Enrollment, LedgerEntry, LessonProgress, TraineeProfile, TrainingClass
+from learning.models import (
+    Certificate,
+    Enrollment,
+    JournalEntry,
+    LedgerEntry,
+    LessonProgress,
+    TraineeProfile,
+    TrainingClass,
+)
 from learning.services.enrollment import classes_of
-
-STREAK_WINDOW_DAYS = 400
 
 
 def year_totals(user, year: int | None = None) -> dict:
@@ -32,31 +38,22 @@ def year_totals(user, year: int | None = None) -> dict:
     }
 
 
-def daily_done_dates(user, since: dt.date) -> set[dt.date]:
-    """Dates (Asia/Shanghai) on which `user` completed a daily lesson, by the lesson's own date."""
-    from cms.models import DailyLessonPage
-
-    page_ids = LedgerEntry.objects.filter(user=user, kind=LedgerEntry.Kind.DAILY).values("object_id")
-    return set(
-        DailyLessonPage.objects.filter(pk__in=page_ids, lesson_date__gte=since).values_list("lesson_date", flat=True)
-    )
-
-
 def current_streak(user, today: dt.date | None = None) -> int:
-    """Consecutive workdays with the daily lesson done, ending today (or yesterday while today is open)."""
+    """Consecutive workdays with study, from the growth record (学员成长库).
+
+    The record is refreshed when the trainee studies; a streak whose last day is before the previous
+    workday has lapsed since, even if no refresh has run yet (the nightly rebuild also zeroes it)."""
+    from learning.models import GrowthRecord
+
     today = today or timezone.localdate()
-    since = today - dt.timedelta(days=STREAK_WINDOW_DAYS)
-    done = daily_done_dates(user, since)
-    days = workdays.workdays_between(since, today)
-    streak = 0
-    for index, day in enumerate(reversed(days)):
-        if day in done:
-            streak += 1
-        elif index == 0 and day == today:
-            continue  # today's lesson may still be ahead
-        else:
-            break
-    return streak
+    record = GrowthRecord.objects.filter(user=user, year=today.year).only(
+        "current_streak", "streak_last_day").first()
+    if record is None or not record.current_streak or record.streak_last_day is None:
+        return 0
+    previous = workdays.previous_workdays(today, 1)
+    if record.streak_last_day < today and previous and record.streak_last_day < previous[-1]:
+        return 0
+    return record.current_streak
 
 
 def todays_lesson(user) -> dict:
@@ -187,3 +184,17 @@ def profile_of(user) -> TraineeProfile | None:
 def api_tokens_of(user) -> list[APIToken]:
     """The user's personal API tokens, newest first (the plaintext is never stored)."""
     return list(APIToken.objects.filter(user=user).order_by("-created", "-pk"))
+
+
+def journal_entries_of(user):
+    """The user's own journal entries with their review and page, newest first (for pagination)."""
+    return JournalEntry.objects.filter(user=user).select_related("review", "page").order_by("-created_at", "-pk")
+
+
+def journal_entries_on(user, page_id: int, limit: int = 3) -> list[JournalEntry]:
+    return list(JournalEntry.objects.filter(user=user, page_id=page_id).select_related("review")
+                .order_by("-created_at", "-pk")[:limit])
+
+
+def certificates_of(user) -> list[Certificate]:
+    return list(Certificate.objects.filter(user=user).order_by("-issued_on", "-pk"))

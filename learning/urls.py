@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning import views
+from learning import views, views_growth, views_notifications
 
 app_name = "learning"
 
@@ -12,4 +12,14 @@ urlpatterns = [
     path("tokens/", views.me_tokens, name="me_tokens"),
     path("tokens/<int:token_id>/revoke/", views.me_token_revoke, name="me_token_revoke"),
     path("courses/<int:course_id>/enrollment/", views.course_enrollment, name="course_enrollment"),
+    path("journal/", views.me_journal, name="me_journal"),
+    path("journal/new/<int:page_id>/", views.journal_new, name="journal_new"),
+    path("certificates/", views.me_certificates, name="me_certificates"),
+    path("certificates/<int:certificate_id>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("growth/", views_growth.growth, name="growth"),
+    path("growth/<int:user_id>/", views_growth.growth, name="growth_of"),
+    path("notifications/", views_notifications.notifications, name="notifications"),
+    path("notifications/read-all/", views_notifications.notifications_read_all, name="notifications_read_all"),
+    path("notifications/email/", views_notifications.notifications_email, name="notifications_email"),
+    path("notifications/<int:notification_id>/", views_notifications.notification_open, name="notification_open"),
 ]

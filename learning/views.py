@@ -6,16 +6,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from learning import selectors, services
+from learning import scoping, selectors, services
+from learning.certificates_pdf import render_certificate_pdf
+from learning.models import Certificate
+from learning.services.certificates import normalize_code
+from learning.services.journal import BODY_MAX_LENGTH, journal_page
 from learning.services.tokens import TOKEN_NAME_MAX_LENGTH
 
 HISTORY_PAGE_SIZE = 20
@@ -135,3 +139,77 @@ def course_enrollment(request, course_id: int):
     except services.EnrollmentError as error:
         messages.error(request, error.message)
     return redirect(course.url)
+
+
+
+# 个人日志 (learning journal) --------------------------------------------------------------------
+
+JOURNAL_PAGE_SIZE = 10
+JOURNAL_DRAFT_KEY = "journal_draft:%d"  # the text of a refused entry, offered again on the page
+
+
+@login_required
+def me_journal(request):
+    entries = selectors.journal_entries_of(request.user)
+    page_obj = Paginator(entries, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "learning/me_journal.html", {"page_obj": page_obj})
+
+
+@login_required
+@require_POST
+def journal_new(request, page_id: int):
+    """The form `{% journal_form page %}` puts on content pages: back to the page with a message.
+
+    A refused entry saves nothing; its text waits in the session so the form offers it again."""
+    page = journal_page(page_id)
+    if page is None:
+        raise Http404
+    body = request.POST.get("body", "")
+    draft_key = JOURNAL_DRAFT_KEY % page.pk
+    try:
+        services.journal_create(user=request.user, page=page, body=body)
+    except services.JournalError as error:
+        messages.error(request, error.message)
+        request.session[draft_key] = body[: BODY_MAX_LENGTH * 2]  # enough to trim, never unbounded
+    else:
+        request.session.pop(draft_key, None)
+        messages.success(request, _("学习日志已提交，评价后会通知你。"))
+    return redirect(page.url + "#journal")
+
+
+# 结业证书 (certificates) -------------------------------------------------------------------------
+
+
+@login_required
+def me_certificates(request):
+    return render(request, "learning/me_certificates.html", {"certificates": selectors.certificates_of(request.user)})
+
+
+def _may_download(user, certificate: Certificate) -> bool:
+    return (certificate.user_id == user.pk or scoping.is_trainer(user)
+            or scoping.certificates_in_scope(user).filter(pk=certificate.pk).exists())
+
+
+@login_required
+def certificate_pdf(request, certificate_id: int):
+    """The holder's own certificate; trainers and the holder's administrators may open it too."""
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None or not _may_download(request.user, certificate):
+        raise Http404
+    if certificate.revoked_at is not None:
+        return render(request, "learning/certificate_verify.html", {"revoked": certificate}, status=410)
+    response = HttpResponse(render_certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"certificate-{certificate.code}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def certificate_verify(request, code: str):
+    """Public: name, certificate, date and issuer — nothing else about the holder."""
+    certificate = Certificate.objects.filter(code=normalize_code(code)).first()
+    if certificate is None:
+        return render(request, "learning/certificate_verify.html", {"missing": True}, status=404)
+    if certificate.revoked_at is not None:
+        return render(request, "learning/certificate_verify.html", {"revoked": certificate}, status=410)
+    return render(request, "learning/certificate_verify.html", {"certificate": certificate})

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -13,30 +14,104 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@contextlib.contextmanager
-def celery_worker(*, broker_url: str | None = None):
-    """Yields the queue name the worker consumes; stops the worker afterwards."""
+def _env(broker_url: str | None, **extra) -> dict:
     db = settings.DATABASES["default"]
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": broker_url or settings.CELERY_BROKER_URL,
+        **extra,
     }
-    process = subprocess.Popen(
+
+
+def start_worker(*, broker_url: str | None = None, queue: str = "celery", log: Path | None = None,
+                 **env) -> subprocess.Popen:
+    out = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
          "--without-mingle", "--without-heartbeat", "-Q", queue, "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=_env(broker_url, **env), stdout=out, stderr=subprocess.STDOUT,
     )
+
+
+def start_beat(*, broker_url: str, workdir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
+         "--pidfile", str(workdir / "beat.pid")],
+        cwd=ROOT, env=_env(broker_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(process: subprocess.Popen, *, kill: bool = False) -> None:
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@contextlib.contextmanager
+def celery_worker(*, broker_url: str | None = None):
+    """Yields the queue name the worker consumes; stops the worker afterwards."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = start_worker(broker_url=broker_url, queue=queue)
     try:
         yield queue
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def own_redis(port: int, workdir: Path):
+    """A private redis-server on a spare port (never the shared one), stopped afterwards."""
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: _listening(port), timeout=10)
+        yield process
+    finally:
+        stop(process)
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def publishing_to(broker_url: str):
+    """Make this test process really publish to `broker_url` (tests otherwise run Celery eagerly)."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    # Celery reads the CELERY_BROKER_URL environment variable before its own configuration.
+    os.environ["CELERY_BROKER_URL"] = broker_url
+    app.conf.task_always_eager, app.conf.broker_url = False, broker_url
+    app._pool, app.amqp._producer_pool = None, None  # pools are keyed by the old URL
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved[:2]
+        if saved[2] is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved[2]
+        app._pool, app.amqp._producer_pool = None, None
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2):

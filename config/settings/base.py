@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "learning.context_processors.unread_notifications",
             ],
         },
     },
@@ -158,6 +159,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# A down broker must not hold a trainee's request for long: the enqueue gives up after ~1 s and the
+# outbox catch-up (growth-catch-up below) does the work instead.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Lessons scheduled for 08:30 go live at 08:30 with nobody at a keyboard.
@@ -167,6 +172,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.rebuild_search_index",
         "schedule": crontab(hour=3, minute=10),
     },
+    # The ledger is the outbox: refresh every trainee whose growth record is behind their ledger.
+    "growth-catch-up": {"task": "learning.tasks.growth_catch_up_task", "schedule": 60.0},
+    "growth-rebuild-nightly": {"task": "learning.tasks.growth_rebuild_task", "schedule": crontab(hour=1, minute=30)},
+    # Reminders (the afternoon time is editable in django-celery-beat's admin: 周期任务).
+    "beat-tick": {"task": "learning.tasks_reminders.beat_tick_task", "schedule": 60.0},
+    "daily-lesson-out": {"task": "learning.tasks_reminders.daily_out_task", "schedule": crontab(hour=8, minute=31)},
+    "daily-lesson-reminder": {"task": "learning.tasks_reminders.daily_reminder_task",
+                              "schedule": crontab(hour=16, minute=0)},
+    "class-deadline-reminder": {"task": "learning.tasks_reminders.class_deadline_task",
+                                "schedule": crontab(hour=9, minute=0)},
+    "admin-weekly-summary": {"task": "learning.tasks_reminders.admin_summary_task",
+                             "schedule": crontab(hour=7, minute=30, day_of_week=1)},
     # Trainees added to a class's organisation subtree are enrolled in its required courses.
     "sync-class-enrollments-nightly": {
         "task": "learning.tasks.class_sync_all_task",

@@ -60,3 +60,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override this to SAMEORIGIN themselves
+
+# /healthz: in production a missing beat tick or growth catch-up run is a failure, not "not yet".
+HEALTHZ_REQUIRE_JOBS = True

@@ -26,6 +26,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # Tests run Celery tasks in-process; tests that need a real worker start one themselves.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = True
+# Fault tests start their own worker with a short visibility timeout, so that a task held by a
+# killed worker is redelivered within seconds instead of Redis's default hour.
+if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ["CELERY_VISIBILITY_TIMEOUT"])}
 CELERY_TASK_EAGER_PROPAGATES = True
 # Wagtail's index updates run at once in tests; tests/config covers the Celery route explicitly.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -55,6 +55,8 @@ class JobRun(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Jobs that walk the ledger (growth catch-up) remember how far they got.
+    cursor = models.BigIntegerField(default=0)
     runs = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0)
 

@@ -19,6 +19,15 @@ def ledger_record(
                 user_id=user_id, kind=kind, object_id=object_id, title=title[:255],
                 credit_hours=credit_hours, points=points, occurred_at=occurred_at,
             )
-            return entry, True
     except IntegrityError:
         return LedgerEntry.objects.get(user_id=user_id, kind=kind, object_id=object_id), False
+    # After commit: the growth record follows. If this enqueue is lost, the catch-up job finds the
+    # trainee's ledger ahead of their record's watermark and refreshes it anyway.
+    transaction.on_commit(lambda: _enqueue_growth_refresh(user_id))
+    return entry, True
+
+
+def _enqueue_growth_refresh(user_id: int) -> None:
+    from learning.tasks import enqueue_growth_refresh
+
+    enqueue_growth_refresh(user_id)

@@ -13,10 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from cms.models import CoursePage, DailyLessonPage, LessonPage
+from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
 from learning import rules
 from learning.completion import requirements_met
 from learning.models import Enrollment, LedgerEntry, LessonProgress
+from learning.services.certificates import (
+    certificate_for_class_if_complete,
+    certificates_for_completed_course,
+)
+from learning.services.enrollment import classes_of
 from learning.services.ledger import ledger_record
 
 
@@ -28,6 +33,8 @@ class HeartbeatRejected(Exception):
 
 def required_seconds(page) -> float:
     """Effective seconds needed to complete: 90 % of a video, or a text lesson's minimum reading time."""
+    if isinstance(page, CasePage):
+        return float(rules.rule("case_min_reading_seconds"))
     video = getattr(page, "video", None)
     duration = (video.duration if video and video.duration else 0) or getattr(page, "duration_seconds", 0)
     if video is not None and duration:
@@ -36,6 +43,8 @@ def required_seconds(page) -> float:
 
 
 def media_seconds(page) -> float:
+    if isinstance(page, CasePage):
+        return float(rules.rule("case_min_reading_seconds"))
     video = getattr(page, "video", None)
     if video is not None:
         return float(video.duration or getattr(page, "duration_seconds", 0) or 0)
@@ -47,10 +56,12 @@ def trackable_page(*, user, page_id: int, enroll: bool = False):
 
     A lesson of an open course is trackable without enrollment; with `enroll` the first heartbeat
     enrolls the trainee in it (自主选课). A closed course needs an enrollment (class or admin)."""
-    page = Page.objects.live().filter(pk=page_id).type(LessonPage, DailyLessonPage).first()
+    page = Page.objects.live().filter(pk=page_id).type(LessonPage, DailyLessonPage, CasePage).first()
     if page is None:
         raise HeartbeatRejected("not_found", _("课时不存在或尚未发布。"), 404)
     page = page.specific
+    if isinstance(page, CasePage):  # a case is read, for its minimum reading time
+        return page
     if isinstance(page, DailyLessonPage):
         if page.lesson_date > timezone.localdate():
             raise HeartbeatRejected("not_found", _("课时不存在或尚未发布。"), 404)
@@ -76,6 +87,11 @@ def _credit_completion(*, user, page, now: dt.datetime) -> None:
         ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.DAILY, object_id=page.pk, title=page.title,
                       credit_hours=hours, points=points, occurred_at=now)
         return
+    if isinstance(page, CasePage):
+        hours, points = rules.case_credit()
+        ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.CASE, object_id=page.pk, title=page.title,
+                      credit_hours=hours, points=points, occurred_at=now)
+        return
     hours, points = rules.lesson_credit(page.credit_hours)
     ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.LESSON, object_id=page.pk, title=page.title,
                   credit_hours=hours, points=points, occurred_at=now)
@@ -90,6 +106,11 @@ def _course_completion(*, user, course: CoursePage, now: dt.datetime) -> None:
         ledger_record(user_id=user.pk, kind=LedgerEntry.Kind.COURSE, object_id=course.pk, title=course.title,
                       credit_hours=hours, points=points, occurred_at=now)
         Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
+        # 结业证书: this course's, and each class of the trainee that requires it and is now complete.
+        certificates_for_completed_course(user=user, course=course)
+        for training_class in classes_of(user.pk):
+            if training_class.courses.filter(pk=course.pk).exists():
+                certificate_for_class_if_complete(user=user, training_class=training_class)
 
 
 @transaction.atomic

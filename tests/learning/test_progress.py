@@ -232,3 +232,18 @@ def test_session_calls_need_the_csrf_token_but_bearer_tokens_do_not(long_lesson)
     response = integration.post(url, beat, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     assert integration.get("/api/v1/me/summary", HTTP_AUTHORIZATION="Bearer wagtail_forged").status_code == 401
+
+
+def test_a_case_read_for_its_minimum_time_is_credited_once(trainee_client):
+    from cms.models import CasePage
+
+    case = CasePage.objects.live().first()
+    assert 'data-lesson-tracker' in trainee_client.get(case.url).content.decode()
+    with time_machine.travel(T0, tick=False) as clock:
+        player = Player(trainee_client, case, clock)
+        player.beat(0)
+        assert not player.beat(60, wait=60).json()["completed"]
+        assert player.beat(60, wait=60).json()["completed"]
+        player.beat(30, wait=30)
+    entry = LedgerEntry.objects.get(user__username="trainee", kind="case", object_id=case.pk)
+    assert (entry.credit_hours, entry.points) == (Decimal("0.25"), 1)

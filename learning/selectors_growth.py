@@ -1,0 +1,167 @@
+"""Reads for the growth page (成长档案, /me/growth/): the yearly growth record, a workday calendar of
+the month, the weekly 学时 chart, certificates and reviewed journals — a fixed number of queries.
+
+The page reads the projections (GrowthRecord, GrowthSnapshot) written by `learning.services.growth`;
+it never recomputes them from the ledger on a request.
+"""
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from learning import calendar as workdays
+from learning import charts, rules, scoping
+from learning.models import (
+    Certificate,
+    GrowthRecord,
+    GrowthSnapshot,
+    JournalEntry,
+    LedgerEntry,
+    TraineeProfile,
+)
+
+# The trainers' group (培训导师), as created by the demo setup and assessments' permission migration.
+TRAINERS_GROUP = "培训导师"
+CHART_WEEKS = 12
+JOURNAL_LIMIT = 20
+
+
+def can_view_growth(viewer, profile: TraineeProfile) -> bool:
+    """The trainee, trainers (and superusers), and administrators whose subtree holds the trainee."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.pk == profile.user_id or viewer.is_superuser:
+        return True
+    if viewer.groups.filter(name=TRAINERS_GROUP).exists():
+        return True
+    return scoping.can_manage(viewer, profile.organization)
+
+
+def trainee_profile(user_id: int) -> TraineeProfile | None:
+    return TraineeProfile.objects.select_related("user", "organization").filter(user_id=user_id).first()
+
+
+def growth_record(user_id: int, year: int) -> tuple[GrowthRecord, bool]:
+    """The stored record, or an unsaved one of zeros (with the configured target) and False."""
+    record = GrowthRecord.objects.filter(user_id=user_id, year=year).first()
+    if record is not None:
+        return record, True
+    return GrowthRecord(user_id=user_id, year=year, target_hours=Decimal(rules.rule("annual_target_hours"))), False
+
+
+def record_years(user_id: int) -> list[int]:
+    return list(GrowthRecord.objects.filter(user_id=user_id).order_by("-year").values_list("year", flat=True))
+
+
+def reference_day(year: int, today: dt.date) -> dt.date:
+    """The day the page looks from: today in the current year, else the end (or start) of that year."""
+    if year == today.year:
+        return today
+    return dt.date(year, 12, 31) if year < today.year else dt.date(year, 1, 1)
+
+
+def live_streak(record: GrowthRecord, today: dt.date) -> int:
+    """The stored streak, unless a whole workday has passed since it last grew (the record is refreshed
+    when the trainee studies, so a broken streak would otherwise linger until the nightly rebuild)."""
+    if not record.current_streak or record.streak_last_day is None:
+        return 0
+    if record.year != today.year:
+        return record.current_streak
+    previous = workdays.previous_workdays(today, 1)
+    return record.current_streak if previous and record.streak_last_day >= previous[0] else 0
+
+
+def month_calendar(user_id: int, day: dt.date, today: dt.date) -> dict:
+    """Weeks (Monday first) of `day`'s month: each cell says workday or not, studied or not — two queries
+    (the ledger's active days, the workday overrides of the month)."""
+    first = day.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    active = set(
+        LedgerEntry.objects.filter(
+            user_id=user_id,
+            occurred_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+            occurred_at__lt=dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .order_by()
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    working = set(workdays.workdays_between(first, last))
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append([
+            {
+                "date": date, "workday": date in working, "active": date in active,
+                "today": date == today, "future": date > today,
+            } if date.month == first.month else None
+            for date in week
+        ])
+    return {
+        "month": first, "weeks": weeks,
+        "active_workdays": sum(1 for date in active if date in working),
+        "workdays_so_far": sum(1 for date in working if date <= today),
+    }
+
+
+def weekly_chart(user_id: int, day: dt.date, weeks: int = CHART_WEEKS) -> dict:
+    """学时 of the `weeks` ISO weeks up to `day`'s, from the weekly snapshots (one query)."""
+    last_monday = day - dt.timedelta(days=day.weekday())
+    mondays = [last_monday - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    hours = dict(
+        GrowthSnapshot.objects.filter(user_id=user_id, week_start__range=(mondays[0], last_monday))
+        .values_list("week_start", "credit_hours")
+    )
+    points = [
+        (f"{m.month}/{m.day}", f"{m.month}月{m.day}日这一周", hours.get(m, Decimal("0")))
+        for m in mondays
+    ]
+    chart = charts.bar_chart(points)
+    chart["weeks"] = weeks
+    chart["rows"] = [{"label": long, "value": charts.format_hours(value)} for _short, long, value in points]
+    return chart
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    return list(Certificate.objects.filter(user_id=user_id).order_by("-issued_on", "-id"))
+
+
+def journals_of(user_id: int, year: int, limit: int = JOURNAL_LIMIT) -> list[JournalEntry]:
+    """The year's latest journal entries with their reviews (and reviewers), in one query."""
+    tz = timezone.get_current_timezone()
+    return list(
+        JournalEntry.objects.filter(
+            user_id=user_id,
+            created_at__gte=dt.datetime(year, 1, 1, tzinfo=tz),
+            created_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz),
+        )
+        .select_related("page", "review", "review__reviewer")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def growth_page(user_id: int, year: int, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    day = reference_day(year, today)
+    record, stored = growth_record(user_id, year)
+    return {
+        "year": year,
+        "years": sorted({*record_years(user_id), today.year, year}, reverse=True),
+        "record": record,
+        "record_stored": stored,
+        "hours": {  # 学时 as people write them: 12.5, not 12.50
+            "done": charts.format_hours(record.credit_hours),
+            "target": charts.format_hours(record.target_hours),
+            "left": charts.format_hours(max(Decimal("0"), record.target_hours - record.credit_hours)),
+        },
+        "streak": live_streak(record, today),
+        "calendar": month_calendar(user_id, day, today),
+        "chart": weekly_chart(user_id, day),
+        "certificates": certificates_of(user_id),
+        "journals": journals_of(user_id, year),
+        "journal_limit": JOURNAL_LIMIT,
+    }

@@ -1,0 +1,9 @@
+"""Public certificate verification, mounted at /certificates/ (no login: the QR code on the PDF points here)."""
+
+from django.urls import path
+
+from learning import views
+
+urlpatterns = [
+    path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
+]
