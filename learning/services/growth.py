@@ -12,8 +12,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from learning import calendar as workdays
@@ -194,10 +194,26 @@ def users_behind(*, after_id: int, limit: int = 5000) -> tuple[list[int], int]:
 
 
 def growth_catch_up() -> int:
-    """Refresh everyone whose ledger is ahead of their record (lost enqueues, broker outages)."""
+    """Refresh everyone whose ledger is ahead of their record (lost enqueues, broker outages).
+
+    One set-based rebuild for all of them in the current year (30,000 trainees behind after an outage
+    are a few batches, not 30,000 tasks); the rare trainee with a late entry in another year also gets
+    that year refreshed."""
     job, _ = JobRun.objects.get_or_create(name=CATCH_UP_JOB)
     behind, highest = users_behind(after_id=max(0, job.cursor - CATCH_UP_SAFETY_IDS))
-    for user_id in behind:
-        growth_refresh(user_id=user_id)
+    if behind:
+        year = timezone.localdate().year
+        tz = timezone.get_current_timezone()
+        mark = (GrowthRecord.objects.filter(user_id=OuterRef("user_id")).order_by().values("user_id")
+                .annotate(w=Max("last_entry_id")).values("w"))
+        other_years = defaultdict(set)
+        for user_id, day in (LedgerEntry.objects.filter(user_id__in=behind)
+                             .annotate(mark=Coalesce(Subquery(mark), 0), day=TruncDate("occurred_at", tzinfo=tz))
+                             .filter(id__gt=F("mark")).exclude(day__year=year)
+                             .values_list("user_id", "day").distinct()):
+            other_years[day.year].add(user_id)
+        growth_rebuild(user_ids=behind, year=year)
+        for other, user_ids in other_years.items():
+            growth_rebuild(user_ids=sorted(user_ids), year=other)
     JobRun.objects.filter(pk=job.pk, cursor__lt=highest).update(cursor=highest)
     return len(behind)

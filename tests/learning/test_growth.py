@@ -206,3 +206,23 @@ def test_reaching_the_annual_target_issues_the_certificate_once(user):
         growth.growth_rebuild(user_ids=[user.pk], year=2026)
     assert record(user).credit_hours == Decimal("50") and record(user).target_percent == 100
     assert Certificate.objects.filter(user=user, kind="annual", object_id=2026).count() == 1
+
+
+def test_the_catch_up_refreshes_many_trainees_in_one_set_based_pass(django_user_model):
+    def run(n):
+        users = [django_user_model.objects.create_user(f"late{n}-{i}") for i in range(n)]
+        LedgerEntry.objects.bulk_create([
+            LedgerEntry(user=u, kind="lesson", object_id=next(_ids), title="课", credit_hours=Decimal("0.5"),
+                        points=2, occurred_at=dt.datetime(2026, 11, 23, 10, tzinfo=SH)) for u in users])
+        # One trainee also has a late entry for last year: that year is refreshed too.
+        LedgerEntry.objects.create(user=users[0], kind="daily", object_id=next(_ids), title="旧", points=1,
+                                   credit_hours=Decimal("0.25"), occurred_at=dt.datetime(2025, 12, 30, 9, tzinfo=SH))
+        with time_machine.travel(dt.datetime(2026, 11, 24, 9, tzinfo=SH), tick=False):
+            with CaptureQueriesContext(connection) as ctx:
+                assert growth.growth_catch_up() >= n
+        assert GrowthRecord.objects.filter(user__in=users, year=2026, lesson_count=1).count() == n
+        assert GrowthRecord.objects.get(user=users[0], year=2025).daily_count == 1
+        return len(ctx.captured_queries)
+
+    small, large = run(20), run(200)
+    assert large <= small + 6, (small, large)
