@@ -164,6 +164,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The afternoon reminder for trainees who have not done today's lesson, "HH:MM" Asia/Shanghai.
+# (django-celery-beat rewrites settings entries when beat starts: change the time here, not in the admin.)
+REMINDER_AFTERNOON_TIME = os.environ.get("REMINDER_AFTERNOON_TIME", "16:00")
+_reminder_hour, _reminder_minute = (int(part) for part in REMINDER_AFTERNOON_TIME.split(":"))
+HEALTHZ_MAX_TICK_AGE = 180  # seconds; /healthz answers 503 when the beat tick or growth catch-up is older
+HEALTHZ_REQUIRE_JOBS = False
 CELERY_BEAT_SCHEDULE = {
     # Lessons scheduled for 08:30 go live at 08:30 with nobody at a keyboard.
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages", "schedule": 60.0},
@@ -175,15 +181,19 @@ CELERY_BEAT_SCHEDULE = {
     # The ledger is the outbox: refresh every trainee whose growth record is behind their ledger.
     "growth-catch-up": {"task": "learning.tasks.growth_catch_up_task", "schedule": 60.0},
     "growth-rebuild-nightly": {"task": "learning.tasks.growth_rebuild_task", "schedule": crontab(hour=1, minute=30)},
-    # Reminders (the afternoon time is editable in django-celery-beat's admin: 周期任务).
+    # Reminders run every day on purpose (调休 Saturdays are workdays); the tasks skip non-workdays.
+    # The 08:30 lesson goes live within a minute, hence 08:31 with two harmless repeats.
     "beat-tick": {"task": "learning.tasks_reminders.beat_tick_task", "schedule": 60.0},
-    "daily-lesson-out": {"task": "learning.tasks_reminders.daily_out_task", "schedule": crontab(hour=8, minute=31)},
+    "daily-lesson-out": {"task": "learning.tasks_reminders.daily_out_task",
+                         "schedule": crontab(hour=8, minute="31,36,45"), "options": {"expire_seconds": 7200}},
     "daily-lesson-reminder": {"task": "learning.tasks_reminders.daily_reminder_task",
-                              "schedule": crontab(hour=16, minute=0)},
-    "class-deadline-reminder": {"task": "learning.tasks_reminders.class_deadline_task",
-                                "schedule": crontab(hour=9, minute=0)},
+                              "schedule": crontab(hour=_reminder_hour, minute=_reminder_minute),
+                              "options": {"expire_seconds": 7200}},
+    "class-deadline-reminders": {"task": "learning.tasks_reminders.class_deadline_task",
+                                 "schedule": crontab(hour=9, minute=0), "options": {"expire_seconds": 21600}},
+    # Daily: the first workday of a week sends last week's summary; later runs find nobody left.
     "admin-weekly-summary": {"task": "learning.tasks_reminders.admin_summary_task",
-                             "schedule": crontab(hour=7, minute=30, day_of_week=1)},
+                             "schedule": crontab(hour=9, minute=15), "options": {"expire_seconds": 21600}},
     # Trainees added to a class's organisation subtree are enrolled in its required courses.
     "sync-class-enrollments-nightly": {
         "task": "learning.tasks.class_sync_all_task",

@@ -63,3 +63,4 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override this to SAMEORIGIN 
 
 # /healthz: in production a missing beat tick or growth catch-up run is a failure, not "not yet".
 HEALTHZ_REQUIRE_JOBS = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load-balancer probes speak plain HTTP
