@@ -17,22 +17,28 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from assessments.models import Question, QuestionBank
 from assessments.validation import LETTERS, answer_letters, normalize_text, question_problems, truth_value
+from learning.api import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
+    Action,
+    ImportFileError,
+    RowError,
+    extension_of,
+    is_blank,
+    read_table,
+    xlsx_lines,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
-HEADER_SEARCH_ROWS = 10  # a title line or two above the header row is common in hand-made sheets
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEADER = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案", "解析", "分值", "难度", "标签")
@@ -73,24 +79,6 @@ SCORE_MIN = Decimal("0.5")
 SCORE_MAX = Decimal("9999.9")  # max_digits=5, decimal_places=1
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class Action(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-
-    @property
-    def label(self) -> str:
-        return {"create": _("新增"), "update": _("更新"), "unchanged": _("无变化")}[self.value]
-
-
 @dataclass(frozen=True)
 class SourceRow:
     """One data row as read from the file: canonical column → raw cell value."""
@@ -100,12 +88,6 @@ class SourceRow:
 
     def get(self, column: str) -> Any:
         return self.values.get(column)
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    reason: str
 
 
 @dataclass
@@ -177,10 +159,6 @@ class QuestionImportPlan:
 
 # --- reading ------------------------------------------------------------------------------------
 
-def extension_of(filename: str) -> str:
-    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-
-
 def read_rows(filename: str, data: bytes) -> list[SourceRow]:
     """Data rows of an .xlsx file; raises ImportFileError with a message for the trainer."""
     extension = extension_of(filename)
@@ -190,71 +168,14 @@ def read_rows(filename: str, data: bytes) -> list[SourceRow]:
         raise ImportFileError(_("文件超过 5 MB，请拆分成几个文件分批导入。"))
     if not data:
         raise ImportFileError(_("文件是空的，请使用导入模板填写后再上传。"))
-    return _rows_from_lines(_xlsx_lines(data))
-
-
-def _xlsx_lines(data: bytes) -> Iterator[tuple[int, tuple]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(_("无法读取该 Excel 文件，请确认文件是 .xlsx 格式且未加密。")) from exc
-    try:
-        if not workbook.worksheets:
-            return
-        # read_only worksheets yield empty tuples for missing rows, so enumerate() gives Excel's numbers.
-        yield from enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
-    finally:
-        workbook.close()
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _header_key(value: Any) -> str:
-    return re.sub(r"[\s*＊:：]", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
-
-
-def _header_columns(values: tuple) -> dict[str, int]:
-    aliases = {_header_key(alias): column for column, names in COLUMNS.items() for alias in names}
-    columns: dict[str, int] = {}
-    for index, value in enumerate(values):
-        column = aliases.get(_header_key(value))
-        if column and column not in columns:
-            columns[column] = index
-    return columns
-
-
-def _rows_from_lines(lines: Iterable[tuple[int, tuple]]) -> list[SourceRow]:
-    header: dict[str, int] | None = None
-    seen_content = False
-    rows: list[SourceRow] = []
-    for number, values in lines:
-        if all(_is_blank(value) for value in values):
-            continue
-        if header is None:
-            seen_content = True
-            columns = _header_columns(values)
-            if all(column in columns for column in REQUIRED_COLUMNS):
-                header = columns
-            elif number >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(_("文件超过 %(max)s 行试题，请拆分成几个文件分批导入。") % {"max": MAX_ROWS})
-        rows.append(SourceRow(number, {
-            column: values[index] if index < len(values) else None for column, index in header.items()
-        }))
-    if not seen_content:
-        raise ImportFileError(_("文件是空的，请使用导入模板填写后再上传。"))
-    if header is None:
-        raise ImportFileError(_("没有找到表头行：须包含“题型”“题干”“答案”三列（可选“选项A”至“选项F”“解析”“分值”“难度”“标签”），"
-                                "请使用导入模板。"))
-    if not rows:
-        raise ImportFileError(_("文件中只有表头，没有试题。"))
-    return rows
+    table = read_table(
+        xlsx_lines(data), columns=COLUMNS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS,
+        too_many=_("文件超过 %(max)s 行试题，请拆分成几个文件分批导入。") % {"max": MAX_ROWS},
+        no_header=_("没有找到表头行：须包含“题型”“题干”“答案”三列（可选“选项A”至“选项F”“解析”“分值”“难度”“标签”），"
+                    "请使用导入模板。"),
+        header_only=_("文件中只有表头，没有试题。"),
+    )
+    return [SourceRow(number, values) for number, values in table.rows]
 
 
 # --- normalising cells --------------------------------------------------------------------------
@@ -280,7 +201,7 @@ def _lookup(words: dict, value: Any):
 
 
 def _score(value: Any) -> tuple[Decimal | None, str | None]:
-    if _is_blank(value):
+    if is_blank(value):
         return Decimal("1"), None
     text = _word(value)
     try:
@@ -366,7 +287,7 @@ def _clean(source: SourceRow) -> tuple[QuestionRow | None, list[str]]:
         errors.append(problem)
 
     difficulty = Question.Difficulty.MEDIUM
-    if not _is_blank(source.get("difficulty")):
+    if not is_blank(source.get("difficulty")):
         difficulty = _lookup(DIFFICULTY_WORDS, source.get("difficulty"))
         if difficulty is None:
             errors.append(_("难度“%(value)s”无法识别，应为 易、中 或 难") % {"value": _text(source.get("difficulty"))})

@@ -9,16 +9,12 @@ trainee unchanged. `learning.services.trainee_import` writes a plan inside one t
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -26,11 +22,20 @@ from django.utils.translation import gettext as _
 
 from learning.models import Organization, TraineeProfile
 from learning.scoping import organizations_in_scope, trainees_in_scope
+from learning.spreadsheets import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
+    Action,
+    ImportFileError,
+    RowError,
+    csv_lines,
+    extension_of,
+    is_blank,
+    read_table,
+    xlsx_lines,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 ALLOWED_EXTENSIONS = ("xlsx", "csv")
-HEADER_SEARCH_ROWS = 10  # a title line or two above the header row is common in hand-made sheets
 QUERY_CHUNK = 500  # keeps `IN (...)` lists well under every database's parameter limit
 
 # Canonical column → accepted header spellings (after removing spaces and "*" markers).
@@ -52,24 +57,6 @@ DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 NAME_MAX_LENGTH = TraineeProfile._meta.get_field("real_name").max_length
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (too big, empty, unreadable, no header row)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class Action(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-
-    @property
-    def label(self) -> str:
-        return {"create": _("新增"), "update": _("更新"), "unchanged": _("无变化")}[self.value]
 
 
 @dataclass(frozen=True)
@@ -96,12 +83,6 @@ class ParsedFile:
     @property
     def has_joined_on(self) -> bool:
         return "joined_on" in self.columns
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    reason: str
 
 
 @dataclass
@@ -145,10 +126,6 @@ class ImportPlan:
 
 # --- reading ------------------------------------------------------------------------------------
 
-def extension_of(filename: str) -> str:
-    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-
-
 def read_rows(filename: str, data: bytes) -> ParsedFile:
     """Rows of an .xlsx or .csv file; raises ImportFileError with a message for the administrator."""
     extension = extension_of(filename)
@@ -160,92 +137,14 @@ def read_rows(filename: str, data: bytes) -> ParsedFile:
         raise ImportFileError(_("文件超过 5 MB，请拆分成几个文件分批导入。"))
     if not data.strip():
         raise ImportFileError(_("文件是空的，请使用导入模板填写后再上传。"))
-    lines = _xlsx_lines(data) if extension == "xlsx" else _csv_lines(data)
-    return _rows_from_lines(lines)
-
-
-def _xlsx_lines(data: bytes) -> Iterator[tuple[int, tuple]]:
-    from openpyxl import load_workbook
-
-    unreadable = _("无法读取该 Excel 文件，请确认文件是 .xlsx 格式且未加密。")
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — any broken or foreign file: BadZipFile, KeyError, InvalidFileException...
-        raise ImportFileError(unreadable) from exc
-    try:
-        if not workbook.worksheets:
-            return
-        # read_only worksheets yield empty tuples for missing rows, so enumerate() gives Excel's numbers.
-        yield from enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError) as exc:  # corrupt sheet XML
-        raise ImportFileError(unreadable) from exc
-    finally:
-        workbook.close()
-
-
-def _csv_lines(data: bytes) -> Iterator[tuple[int, tuple]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")  # Excel in China saves "CSV" as GBK; GB18030 is its superset
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(_("无法识别文件编码，请将 CSV 保存为 UTF-8 或 GBK 编码。")) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        yield from enumerate((tuple(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)), start=1)
-    except csv.Error as exc:
-        raise ImportFileError(_("CSV 文件格式有误，无法读取。")) from exc
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _header_key(value: Any) -> str:
-    text = unicodedata.normalize("NFKC", str(value or ""))
-    return re.sub(r"[\s*＊:：]", "", text)
-
-
-def _header_columns(values: tuple) -> dict[str, int]:
-    aliases = {alias: column for column, names in COLUMNS.items() for alias in names}
-    columns: dict[str, int] = {}
-    for index, value in enumerate(values):
-        column = aliases.get(_header_key(value))
-        if column and column not in columns:
-            columns[column] = index
-    return columns
-
-
-def _rows_from_lines(lines: Iterable[tuple[int, tuple]]) -> ParsedFile:
-    header: dict[str, int] | None = None
-    seen_content = False
-    rows: list[SourceRow] = []
-    for number, values in lines:
-        if all(_is_blank(value) for value in values):
-            continue
-        if header is None:
-            seen_content = True
-            columns = _header_columns(values)
-            if all(column in columns for column in REQUIRED_COLUMNS):
-                header = columns
-                continue
-            if number >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(_("文件超过 %(max)s 行数据，请拆分成几个文件分批导入。") % {"max": MAX_ROWS})
-        rows.append(SourceRow(number, **{
-            column: values[index] if index < len(values) else None for column, index in header.items()
-        }))
-    if not seen_content:
-        raise ImportFileError(_("文件是空的，请使用导入模板填写后再上传。"))
-    if header is None:
-        raise ImportFileError(_("没有找到表头行：第一行须包含“姓名”“手机号”“所属组织”三列（“岗位”“入职日期”可选），请使用导入模板。"))
-    if not rows:
-        raise ImportFileError(_("文件中只有表头，没有学员数据。"))
-    return ParsedFile(rows=rows, columns=tuple(header))
+    table = read_table(
+        xlsx_lines(data) if extension == "xlsx" else csv_lines(data),
+        columns=COLUMNS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS,
+        too_many=_("文件超过 %(max)s 行数据，请拆分成几个文件分批导入。") % {"max": MAX_ROWS},
+        no_header=_("没有找到表头行：第一行须包含“姓名”“手机号”“所属组织”三列（“岗位”“入职日期”可选），请使用导入模板。"),
+        header_only=_("文件中只有表头，没有学员数据。"),
+    )
+    return ParsedFile(rows=[SourceRow(number, **values) for number, values in table.rows], columns=table.columns)
 
 
 # --- normalising cells --------------------------------------------------------------------------
@@ -360,14 +259,14 @@ def _clean(source: SourceRow, positions: dict[str, str]) -> _Cleaned:
     if not cleaned.org_key:
         cleaned.errors.append(_("所属组织不能为空"))
 
-    if not _is_blank(source.position):
+    if not is_blank(source.position):
         label = _text(source.position)
         cleaned.position = positions.get(label)
         if cleaned.position is None:
             choices = "、".join(str(label) for _value, label in TraineeProfile.Position.choices)
             cleaned.errors.append(_("岗位“%(value)s”不存在，可填写：%(choices)s") % {"value": label, "choices": choices})
 
-    if not _is_blank(source.joined_on):
+    if not is_blank(source.joined_on):
         cleaned.joined_on = _parse_date(source.joined_on)
         if cleaned.joined_on is None:
             cleaned.errors.append(_("入职日期“%(value)s”格式不正确，应为 2020-01-31")
