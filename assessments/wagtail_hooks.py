@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from assessments import admin_import, admin_stats
+from assessments import admin_import, admin_reports, admin_stats  # noqa: F401
 from assessments.admin_views import AssessmentsGroup
 from assessments.stats import can_view_stats
 

@@ -13,6 +13,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 
 from assessments.api_views import router as assessments_router
 from assessments.services import QuizError
+from learning.api_stats import router as stats_router
 from learning.api_views import router as learning_router
 from learning.services import EnrollmentError, HeartbeatRejected
 
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/", learning_router)
 api.add_router("/", assessments_router)
+api.add_router("/stats", stats_router)
 
 
 def error(request, status: int, code: str, message: str, **extra):

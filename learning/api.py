@@ -5,6 +5,7 @@ from learning.completion import register_completion_requirement
 from learning.models import LedgerEntry
 from learning.rules import quiz_credit
 from learning.scoping import can_manage, is_org_admin, organizations_in_scope, trainees_in_scope
+from learning.scores import exam_scores, register_exam_scores
 from learning.services.ledger import ledger_record
 from learning.services.progress import completion_recheck
 from learning.spreadsheets import (
@@ -23,5 +24,5 @@ __all__ = [
     "Action", "ImportFileError", "RowError", "extension_of", "is_blank", "read_table", "xlsx_lines",
     "LedgerKind", "can_manage", "completion_recheck", "is_org_admin", "is_workday", "ledger_record",
     "next_workdays", "organizations_in_scope", "previous_workdays", "quiz_credit",
-    "register_completion_requirement", "trainees_in_scope", "workdays_between",
+    "register_completion_requirement", "exam_scores", "register_exam_scores", "trainees_in_scope", "workdays_between",
 ]

@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from learning import admin_certificates, admin_journals, scoping, views_import
+from learning import admin_certificates, admin_journals, admin_reports, admin_stats, scoping, views_import  # noqa: F401
 from learning.admin_classes import TrainingClassViewSet  # scoped policy + enrollment sync hooks
 from learning.admin_trainees import TraineeViewSet
 from learning.models import WorkdayOverride

@@ -181,6 +181,9 @@ CELERY_BEAT_SCHEDULE = {
     # The ledger is the outbox: refresh every trainee whose growth record is behind their ledger.
     "growth-catch-up": {"task": "learning.tasks.growth_catch_up_task", "schedule": 60.0},
     "growth-rebuild-nightly": {"task": "learning.tasks.growth_rebuild_task", "schedule": crontab(hour=1, minute=30)},
+    # Statistics rollups: today's figures every three minutes, yesterday finalised after midnight.
+    "stats-refresh": {"task": "learning.tasks.stats_refresh_task", "schedule": 180.0},
+    "stats-finalise-nightly": {"task": "learning.tasks.stats_finalise_task", "schedule": crontab(hour=0, minute=20)},
     # Reminders run every day on purpose (调休 Saturdays are workdays); the tasks skip non-workdays.
     # The 08:30 lesson goes live within a minute, hence 08:31 with two harmless repeats.
     "beat-tick": {"task": "learning.tasks_reminders.beat_tick_task", "schedule": 60.0},

@@ -1,0 +1,77 @@
+"""Reads for statistics: organisation rollups (today, trends, ranked children) and today's
+non-finishers. Everything reads the `OrgDailyStats` projection except the 今日未学 list, which is one
+indexed anti-join per page. Callers check scope (`learning.scoping.can_manage`) before asking."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from cms import selectors as cms_selectors
+from learning.models import LedgerEntry, Organization, OrgDailyStats, TraineeProfile
+from learning.scoping import scope_roots
+from learning.services.stats import FIGURES
+
+TREND_DAYS = 30
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part * 100 / whole, 1) if whole else 0.0
+
+
+def figures_of(row: OrgDailyStats | None) -> dict:
+    """A rollup row as a dict with rates; zeros when the organisation had no row that day."""
+    figures = {field: getattr(row, field) if row else 0 for field in FIGURES}
+    if not row:
+        figures["credit_hours"] = Decimal("0")
+    figures["participation_rate"] = _rate(figures["active_trainees"], figures["trainees"])
+    figures["daily_rate"] = _rate(figures["daily_done"], figures["trainees"])
+    figures["absent"] = max(0, figures["trainees"] - figures["daily_done"])
+    figures["computed_at"] = row.computed_at if row else None
+    return figures
+
+
+def top_organizations(user) -> list[Organization]:
+    """The organisations a user's statistics start from: their scope roots (the tree's roots for superusers)."""
+    roots = scope_roots(user)
+    if roots is None:
+        return list(Organization.get_root_nodes())
+    return sorted(roots, key=lambda org: org.path)
+
+
+def org_summary(org: Organization, day: dt.date | None = None) -> dict:
+    day = day or timezone.localdate()
+    return figures_of(OrgDailyStats.objects.filter(organization=org, date=day).first())
+
+
+def org_trend(org: Organization, day: dt.date | None = None, days: int = TREND_DAYS) -> list[tuple[dt.date, dict]]:
+    """The last `days` days up to `day`, oldest first, zeros for days without a row."""
+    day = day or timezone.localdate()
+    first = day - dt.timedelta(days=days - 1)
+    rows = {row.date: row for row in OrgDailyStats.objects.filter(organization=org, date__range=(first, day))}
+    return [(d, figures_of(rows.get(d))) for d in (first + dt.timedelta(days=n) for n in range(days))]
+
+
+def child_rows(org: Organization, day: dt.date | None = None, order: str = "daily_rate") -> list[dict]:
+    """The organisation's children with their figures for `day`, best first by `order`."""
+    day = day or timezone.localdate()
+    children = list(Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"))
+    rows = {row.organization_id: row for row in OrgDailyStats.objects.filter(
+        date=day, organization__path__startswith=org.path, organization__depth=org.depth + 1)}
+    result = [{"organization": child, **figures_of(rows.get(child.pk))} for child in children]
+    result.sort(key=lambda item: (-item[order], item["organization"].path))
+    return result
+
+
+def absent_trainees(org: Organization, day: dt.date | None = None) -> tuple[object, QuerySet[TraineeProfile]]:
+    """(the day's daily lesson, trainees in `org`'s subtree who have not completed it). With no lesson
+    that day (weekend, holiday, nothing scheduled) the list is empty."""
+    day = day or timezone.localdate()
+    lesson = cms_selectors.daily_lesson_for(day)
+    members = (TraineeProfile.objects.filter(organization__path__startswith=org.path, user__is_active=True)
+               .select_related("user", "organization").order_by("organization__path", "real_name", "pk"))
+    if lesson is None:
+        return None, members.none()
+    done = LedgerEntry.objects.filter(user_id=OuterRef("user_id"), kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)
+    return lesson, members.filter(~Exists(done))

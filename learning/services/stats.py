@@ -1,0 +1,166 @@
+"""统计汇总: per-organisation daily rollups and per-class figures, recomputed from the ledger.
+
+One function computes a day: the ledger entries of that local day grouped by trainee, each trainee's
+figures credited to their own organisation, then summed up the tree (every trainee belongs to one
+organisation, so distinct-trainee counts add up correctly). The minute-by-minute refresh, the
+overnight finalisation and `manage.py stats_rebuild --date` all call it, so they cannot disagree;
+it upserts and then deletes the day's stale rows, so a re-run (or a run after a killed worker) writes
+the same rows. The ledger is the outbox: the refresh keeps the highest ledger id it has seen and
+recomputes every day that received entries since, so a late entry is never a lost update.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from cms import selectors as cms_selectors
+from learning import rules
+from learning.models import (
+    ClassStats,
+    Enrollment,
+    JobRun,
+    LedgerEntry,
+    Organization,
+    OrgDailyStats,
+    TraineeProfile,
+    TrainingClass,
+)
+from learning.scores import exam_scores
+
+REFRESH_JOB = "stats-refresh"
+SAFETY_IDS = 10_000  # re-check recent ids: a slow transaction may commit a lower id late
+COUNT_FIELDS = {
+    LedgerEntry.Kind.LESSON: "lessons_completed",
+    LedgerEntry.Kind.COURSE: "courses_completed",
+    LedgerEntry.Kind.CASE: "cases_read",
+    LedgerEntry.Kind.QUIZ: "quizzes_passed",
+    LedgerEntry.Kind.JOURNAL: "journals",
+}
+FIGURES = ["trainees", "active_trainees", "daily_done", "credit_hours", "points", *COUNT_FIELDS.values()]
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    return start, start + dt.timedelta(days=1)
+
+
+def _own_figures(day: dt.date) -> dict[int, dict]:
+    """Figures per organisation for its own members only (not its subtree)."""
+    start, end = day_bounds(day)
+    own: dict[int, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    for org_id, count in (TraineeProfile.objects.filter(user__is_active=True, user__date_joined__lt=end)
+                          .order_by().values("organization_id").annotate(n=Count("id"))
+                          .values_list("organization_id", "n")):
+        own[org_id]["trainees"] = count
+    lesson = cms_selectors.daily_lesson_for(day)
+    per_kind = {f"n_{kind}": Count("id", filter=Q(kind=kind)) for kind in COUNT_FIELDS}
+    daily = Count("id", filter=Q(kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)) if lesson else Count(
+        "id", filter=Q(pk__in=[]))
+    cap = rules.rule("daily_points_cap")
+    rows = (LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end,
+                                       user__profile__isnull=False)
+            .order_by().values("user_id", "user__profile__organization_id")
+            .annotate(hours=Sum("credit_hours"), points=Sum("points"), daily=daily, **per_kind))
+    for row in rows:
+        figures = own[row["user__profile__organization_id"]]
+        figures["active_trainees"] += 1
+        figures["daily_done"] += 1 if row["daily"] else 0
+        figures["credit_hours"] += row["hours"] or Decimal("0")
+        figures["points"] += min(row["points"] or 0, cap)
+        for kind, field in COUNT_FIELDS.items():
+            figures[field] += row[f"n_{kind}"]
+    return own
+
+
+def _rolled_up(own: dict[int, dict]) -> dict[int, dict]:
+    """Sum each organisation's own figures into itself and every ancestor (materialised paths)."""
+    if not own:
+        return {}
+    steplen = Organization.steplen
+    path_of = dict(Organization.objects.values_list("id", "path"))
+    id_of = {path: org_id for org_id, path in path_of.items()}
+    total: dict[int, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    for org_id, figures in own.items():
+        path = path_of.get(org_id)
+        if path is None:
+            continue
+        for end in range(steplen, len(path) + 1, steplen):
+            target = total[id_of[path[:end]]]
+            for field in FIGURES:
+                target[field] += figures[field]
+    return total
+
+
+def stats_rebuild_day(day: dt.date) -> int:
+    """Recompute every organisation's rollup for `day`; returns the number of rows written."""
+    totals = _rolled_up(_own_figures(day))
+    now = timezone.now()
+    rows = [OrgDailyStats(organization_id=org_id, date=day, computed_at=now, **figures)
+            for org_id, figures in totals.items()]
+    with transaction.atomic():
+        OrgDailyStats.objects.bulk_create(rows, update_conflicts=True, unique_fields=["organization", "date"],
+                                          update_fields=[*FIGURES, "computed_at"], batch_size=2000)
+        OrgDailyStats.objects.filter(date=day, computed_at__lt=now).delete()
+    return len(rows)
+
+
+def _class_members(training_class: TrainingClass):
+    condition = Q(named_classes=training_class.pk)
+    for org in training_class.member_organizations.all():
+        condition |= Q(profile__organization__path__startswith=org.path)
+    return get_user_model().objects.filter(condition, profile__isnull=False).order_by().values("pk").distinct()
+
+
+def class_stats_rebuild(*, class_ids: list[int] | None = None) -> int:
+    """Members, members who completed every required course, and the average exam score per class."""
+    classes = TrainingClass.objects.prefetch_related("member_organizations", "courses")
+    if class_ids is not None:
+        classes = classes.filter(pk__in=class_ids)
+    now = timezone.now()
+    rows = []
+    for training_class in classes:
+        members = _class_members(training_class)
+        course_ids = [course.pk for course in training_class.courses.all()]
+        completed = 0
+        if course_ids:
+            completed = (Enrollment.objects.filter(user_id__in=members, course_id__in=course_ids,
+                                                   completed_at__isnull=False)
+                         .order_by().values("user_id").annotate(n=Count("id")).filter(n=len(course_ids)).count())
+        scores = list(exam_scores(members, course_ids).values()) if course_ids else []
+        average = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
+        rows.append(ClassStats(training_class=training_class, members=members.count(), completed=completed,
+                               average_score=average, computed_at=now))
+    ClassStats.objects.bulk_create(rows, update_conflicts=True, unique_fields=["training_class"],
+                                   update_fields=["members", "completed", "average_score", "computed_at"])
+    return len(rows)
+
+
+def stats_refresh(*, today: dt.date | None = None) -> list[dt.date]:
+    """Today's rollups, plus every other day that received ledger entries since the last run, and the
+    class figures. Returns the days recomputed."""
+    today = today or timezone.localdate()
+    job, _ = JobRun.objects.get_or_create(name=REFRESH_JOB)
+    tz = timezone.get_current_timezone()
+    recent = LedgerEntry.objects.filter(id__gt=max(0, job.cursor - SAFETY_IDS))
+    highest = recent.aggregate(top=Max("id"))["top"] or job.cursor
+    # Every day touched by a recent entry, including the safety window below the cursor: an entry
+    # whose transaction committed after the last run read the cursor still gets its day recomputed.
+    days = {today} | set(recent.annotate(day=TruncDate("occurred_at", tzinfo=tz))
+                         .order_by().values_list("day", flat=True).distinct())
+    for day in sorted(days):
+        stats_rebuild_day(day)
+    class_stats_rebuild()
+    JobRun.objects.filter(pk=job.pk, cursor__lt=highest).update(cursor=highest)
+    return sorted(days)
+
+
+def stats_finalise(*, day: dt.date) -> None:
+    """Overnight: recompute yesterday once its last transactions have committed."""
+    stats_rebuild_day(day)
