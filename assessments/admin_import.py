@@ -1,20 +1,12 @@
 """Question import and export in the Wagtail admin: choose a bank and upload → preview → confirm.
 
-Thin: parse, call, render. Between preview and confirm the uploaded file waits in `default_storage`
-under `imports/questions-<random>.xlsx` (never served: config/urls.py answers 404 under media/imports/);
-the confirm form carries a token signed with `django.core.signing` naming that file, the bank and the
-user who uploaded it, and the rows are read and validated again before anything is written. A file
-with any bad row imports nothing.
+Thin: parse, call, render. The uploaded file waits for confirmation in `learning.api`'s import staging
+(a signed token naming the file, the bank and the user who uploaded it); the rows are read and
+validated again before anything is written. A file with any bad row imports nothing.
 """
-
-import datetime as dt
-import uuid
 
 from django import forms
 from django.contrib import messages
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,12 +30,11 @@ from assessments.imports import (
 )
 from assessments.models import Question, QuestionBank
 from assessments.services_import import QuestionImportError, questions_import
+from learning.api import import_staging
 
 TOKEN_SALT = "assessments.question_import"
-TOKEN_MAX_AGE = 6 * 60 * 60
 FILE_PREFIX = "imports/questions-"
-MAX_ERRORS_SHOWN = 200
-MAX_ROWS_SHOWN = 100
+PAGE = {"import_title": gettext_lazy("导入试题"), "import_icon": "upload"}
 
 
 def can_import(user) -> bool:
@@ -98,44 +89,40 @@ def upload(request):
             form.add_error("file", exc.message)
         else:
             plan = validate_rows(bank=bank, rows=rows)
-            token = _keep_for_confirmation(request.user, bank, uploaded.name, data) if plan.ok else ""
+            token = import_staging.stage(user=request.user, filename=uploaded.name, data=data, salt=TOKEN_SALT,
+                                         prefix=FILE_PREFIX, bank=bank.pk) if plan.ok else ""
             return render(request, "assessments/admin/import_preview.html",
                           _preview_context(plan, bank=bank, filename=uploaded.name, token=token))
-    return render(request, "assessments/admin/import_upload.html", {"form": form, "max_rows": MAX_ROWS})
+    return render(request, "assessments/admin/import_upload.html", {
+        **PAGE, "upload_url": reverse("assessments_question_import"), "form": form, "max_rows": MAX_ROWS})
 
 
 @require_POST
 def confirm(request):
     if denied := _denied(request):
         return denied
-    try:
-        payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.SignatureExpired:
-        messages.error(request, _("预览已过期，请重新上传文件。"))
-        return redirect("assessments_question_import")
-    except signing.BadSignature:
-        return HttpResponseForbidden(_("导入请求无效。"))
-    if payload.get("user") != request.user.pk:
-        return HttpResponseForbidden(_("这份文件不是您上传的，不能由您确认导入。"))
-    name, filename = payload["file"], payload["filename"]
+    payload, data, response = import_staging.unstage_or_response(request, salt=TOKEN_SALT, prefix=FILE_PREFIX,
+                                                                 restart="assessments_question_import")
+    if response:
+        return response
+    filename = payload["filename"]
     bank = QuestionBank.objects.filter(pk=payload.get("bank")).first()
-    if bank is None or not name.startswith(FILE_PREFIX) or not default_storage.exists(name):
-        messages.error(request, _("预览已失效（文件可能已经导入过，或题库已删除），请重新上传文件。"))
+    if bank is None:
+        import_staging.discard(payload)
+        messages.error(request, _("预览已失效（题库已删除），请重新上传文件。"))
         return redirect("assessments_question_import")
-    with default_storage.open(name, "rb") as stored:
-        data = stored.read()
     try:
         plan = validate_rows(bank=bank, rows=read_rows(filename, data))
         if not plan.ok:  # the bank changed since the preview (e.g. an edit made two rows collide)
-            default_storage.delete(name)
+            import_staging.discard(payload)
             return render(request, "assessments/admin/import_preview.html",
                           _preview_context(plan, bank=bank, filename=filename, token=""))
         counts = questions_import(bank=bank, rows=plan.rows)
     except (ImportFileError, QuestionImportError) as exc:
-        default_storage.delete(name)
+        import_staging.discard(payload)
         messages.error(request, exc.message)
         return redirect("assessments_question_import")
-    default_storage.delete(name)
+    import_staging.discard(payload)
     messages.success(request, _("已导入到题库“%(bank)s”：新增 %(created)s 题，更新 %(updated)s 题，无变化 %(unchanged)s 题。")
                      % {"bank": bank.name, **counts})
     return redirect(reverse("wagtailsnippets_assessments_question:list") + f"?bank={bank.pk}")
@@ -165,37 +152,8 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _keep_for_confirmation(user, bank: QuestionBank, filename: str, data: bytes) -> str:
-    _delete_abandoned_files()
-    name = default_storage.save(f"{FILE_PREFIX}{uuid.uuid4().hex}.xlsx", ContentFile(data))
-    return signing.dumps({"file": name, "user": user.pk, "bank": bank.pk, "filename": filename}, salt=TOKEN_SALT)
-
-
-def _delete_abandoned_files() -> None:
-    """Previews nobody confirmed: their files go once their token has expired (best effort)."""
-    cutoff = timezone.now() - dt.timedelta(seconds=TOKEN_MAX_AGE)
-    prefix = FILE_PREFIX.rsplit("/", 1)[1]
-    try:
-        _dirs, files = default_storage.listdir("imports")
-        for file in files:
-            if file.startswith(prefix) and default_storage.get_modified_time(f"imports/{file}") < cutoff:
-                default_storage.delete(f"imports/{file}")
-    except (FileNotFoundError, NotImplementedError, OSError):
-        pass
-
-
 def _preview_context(plan: QuestionImportPlan, *, bank: QuestionBank, filename: str, token: str) -> dict:
-    return {
-        "bank": bank,
-        "plan": plan,
-        "counts": plan.counts,
-        "kind_counts": plan.kind_counts,
-        "filename": filename,
-        "token": token,
-        "errors": plan.errors[:MAX_ERRORS_SHOWN],
-        "errors_total": len(plan.errors),
-        "error_rows_total": len(plan.error_rows),
-        "errors_hidden": max(0, len(plan.errors) - MAX_ERRORS_SHOWN),
-        "rows": plan.rows[:MAX_ROWS_SHOWN],
-        "rows_hidden": max(0, len(plan.rows) - MAX_ROWS_SHOWN),
-    }
+    return {**import_staging.preview_context(plan, filename=filename, token=token, errors=plan.errors),
+            **PAGE, "bank": bank, "kind_counts": plan.kind_counts,
+            "restart_url": reverse("assessments_question_import") + f"?bank={bank.pk}",
+            "confirm_url": reverse("assessments_question_import_confirm")}

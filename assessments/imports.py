@@ -30,6 +30,7 @@ from assessments.validation import LETTERS, answer_letters, normalize_text, ques
 from learning.api import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
     Action,
     ImportFileError,
+    Plan,
     RowError,
     extension_of,
     is_blank,
@@ -128,22 +129,8 @@ class QuestionRow:
         return current != self.field_values()
 
 
-@dataclass
-class QuestionImportPlan:
-    rows: list[QuestionRow]
-    errors: list[RowError]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(Action, 0)
-        for row in self.rows:
-            counts[row.action] += 1
-        return {"created": counts[Action.CREATE], "updated": counts[Action.UPDATE],
-                "unchanged": counts[Action.UNCHANGED]}
+class QuestionImportPlan(Plan):
+    """Planned question rows and row errors."""
 
     @property
     def kind_counts(self) -> list[tuple[str, int]]:
@@ -151,10 +138,6 @@ class QuestionImportPlan:
         for row in self.rows:
             counts[row.kind] += 1
         return [(KIND_EXPORT[kind], counts[kind]) for kind in KIND_EXPORT if counts[kind]]
-
-    @property
-    def error_rows(self) -> list[int]:
-        return sorted({error.row for error in self.errors})
 
 
 # --- reading ------------------------------------------------------------------------------------

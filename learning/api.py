@@ -1,5 +1,6 @@
 """The public surface of `learning` for other apps (assessments, later growth and statistics)."""
 
+from learning import import_staging
 from learning.calendar import is_workday, next_workdays, previous_workdays, workdays_between
 from learning.completion import register_completion_requirement
 from learning.models import LedgerEntry
@@ -11,6 +12,7 @@ from learning.services.progress import completion_recheck
 from learning.spreadsheets import (
     Action,
     ImportFileError,
+    Plan,
     RowError,
     extension_of,
     is_blank,
@@ -21,7 +23,8 @@ from learning.spreadsheets import (
 LedgerKind = LedgerEntry.Kind
 
 __all__ = [
-    "Action", "ImportFileError", "RowError", "extension_of", "is_blank", "read_table", "xlsx_lines",
+    "import_staging",
+    "Action", "ImportFileError", "Plan", "RowError", "extension_of", "is_blank", "read_table", "xlsx_lines",
     "LedgerKind", "can_manage", "completion_recheck", "is_org_admin", "is_workday", "ledger_record",
     "next_workdays", "organizations_in_scope", "previous_workdays", "quiz_credit",
     "register_completion_requirement", "exam_scores", "register_exam_scores", "trainees_in_scope", "workdays_between",

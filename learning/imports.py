@@ -25,6 +25,7 @@ from learning.scoping import organizations_in_scope, trainees_in_scope
 from learning.spreadsheets import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
     Action,
     ImportFileError,
+    Plan,
     RowError,
     csv_lines,
     extension_of,
@@ -102,26 +103,8 @@ class PlannedRow:
         return "、".join(COLUMN_LABELS[column] for column in self.changes)
 
 
-@dataclass
-class ImportPlan:
-    rows: list[PlannedRow]
-    errors: list[RowError]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(Action, 0)
-        for row in self.rows:
-            counts[row.action] += 1
-        return {"created": counts[Action.CREATE], "updated": counts[Action.UPDATE],
-                "unchanged": counts[Action.UNCHANGED]}
-
-    @property
-    def error_rows(self) -> list[int]:
-        return sorted({error.row for error in self.errors})
+class ImportPlan(Plan):
+    """Planned trainee rows and row errors."""
 
 
 # --- reading ------------------------------------------------------------------------------------

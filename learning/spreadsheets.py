@@ -47,6 +47,30 @@ class RowError:
     reason: str
 
 
+@dataclass
+class Plan:
+    """What an import would do: planned rows (each with an `action`) and row errors; nothing is written."""
+
+    rows: list
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Action, 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        return {"created": counts[Action.CREATE], "updated": counts[Action.UPDATE],
+                "unchanged": counts[Action.UNCHANGED]}
+
+    @property
+    def error_rows(self) -> list[int]:
+        return sorted({error.row for error in self.errors})
+
+
 @dataclass(frozen=True)
 class Table:
     """Data rows as (Excel row number, {column: raw cell value}) and the columns the header had."""

@@ -1,28 +1,22 @@
 """Trainee import in the Wagtail admin: upload → preview (dry run) → confirm. Thin: parse, call, render.
 
-Between preview and confirm the uploaded file waits in `default_storage` under `imports/<random>.<ext>`;
-the confirm form carries a signed token naming that file and the administrator who uploaded it, and the
-rows are validated again inside the import transaction.
+The uploaded file waits for confirmation in `learning.import_staging` (a signed token naming it and
+the administrator who uploaded it); the rows are validated again inside the import transaction.
 """
 
-import datetime as dt
 import io
-import uuid
 
 from django import forms
 from django.contrib import messages
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from learning import scoping
+from learning import import_staging, scoping
 from learning.imports import (
     COLUMN_LABELS,
     MAX_FILE_BYTES,
@@ -37,9 +31,8 @@ from learning.models import TraineeProfile
 from learning.services import TraineeImportError, initial_password, trainee_import
 
 TOKEN_SALT = "learning.trainee_import"
-TOKEN_MAX_AGE = 6 * 60 * 60
-MAX_ERRORS_SHOWN = 200
-MAX_ROWS_SHOWN = 100
+FILE_PREFIX = "imports/trainees-"
+PAGE = {"import_title": gettext_lazy("学员导入"), "import_icon": "group"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -79,11 +72,12 @@ def upload(request):
             form.add_error("file", exc.message)
         else:
             plan = validate_rows(admin_user=request.user, parsed=parsed)
-            token = _keep_for_confirmation(request.user, uploaded.name, data) if plan.ok else ""
+            token = import_staging.stage(user=request.user, filename=uploaded.name, data=data, salt=TOKEN_SALT,
+                                         prefix=FILE_PREFIX) if plan.ok else ""
             return render(request, "learning/admin/import_preview.html",
                           _preview_context(plan, filename=uploaded.name, token=token))
     return render(request, "learning/admin/import_upload.html", {
-        "form": form, "max_rows": MAX_ROWS, "initial_password": initial_password(),
+        **PAGE, "upload_url": reverse("learning_trainee_import"), "form": form, "max_rows": MAX_ROWS, "initial_password": initial_password(),
         "positions": [label for _value, label in TraineeProfile.Position.choices],
     })
 
@@ -92,32 +86,22 @@ def upload(request):
 def confirm(request):
     if denied := _forbidden(request):
         return denied
-    try:
-        payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.SignatureExpired:
-        messages.error(request, _("预览已过期，请重新上传文件。"))
-        return redirect("learning_trainee_import")
-    except signing.BadSignature:
-        return HttpResponseForbidden(_("导入请求无效。"))
-    if payload.get("user") != request.user.pk:
-        return HttpResponseForbidden(_("这份文件不是您上传的，不能由您确认导入。"))
+    payload, data, response = import_staging.unstage_or_response(request, salt=TOKEN_SALT, prefix=FILE_PREFIX,
+                                                                 restart="learning_trainee_import")
+    if response:
+        return response
     name, filename = payload["file"], payload["filename"]
-    if not default_storage.exists(name):
-        messages.error(request, _("预览已失效（文件可能已经导入过），请重新上传文件。"))
-        return redirect("learning_trainee_import")
-    with default_storage.open(name, "rb") as stored:
-        data = stored.read()
     try:
         counts = trainee_import(admin_user=request.user, parsed=read_rows(name, data))
     except (ImportFileError, TraineeImportError) as exc:
-        default_storage.delete(name)
+        import_staging.discard(payload)
         messages.error(request, exc.message)
         errors = getattr(exc, "errors", [])
         if not errors:
             return redirect("learning_trainee_import")
         return render(request, "learning/admin/import_preview.html",
                       _preview_context(ImportPlan(rows=[], errors=errors), filename=filename, token=""))
-    default_storage.delete(name)
+    import_staging.discard(payload)
     messages.success(request, _("导入完成：新增 %(created)s 人，更新 %(updated)s 人，无变化 %(unchanged)s 人。") % counts)
     return redirect("learning_trainee_import")
 
@@ -161,36 +145,8 @@ def template_xlsx(request):
     return response
 
 
-def _keep_for_confirmation(user, filename: str, data: bytes) -> str:
-    _delete_abandoned_files()
-    name = default_storage.save(f"imports/{uuid.uuid4().hex}.{extension_of(filename)}", ContentFile(data))
-    return signing.dumps({"file": name, "user": user.pk, "filename": filename}, salt=TOKEN_SALT)
-
-
-def _delete_abandoned_files() -> None:
-    """Files of previews nobody confirmed hold phone numbers: gone once their token has expired."""
-    cutoff = timezone.now() - dt.timedelta(seconds=TOKEN_MAX_AGE)
-    try:
-        _dirs, files = default_storage.listdir("imports")
-        for file in files:
-            if default_storage.get_modified_time(f"imports/{file}") < cutoff:
-                default_storage.delete(f"imports/{file}")
-    except (FileNotFoundError, NotImplementedError, OSError):
-        pass  # best effort; a storage without listings keeps them until someone clears imports/
-
-
 def _preview_context(plan: ImportPlan, *, filename: str, token: str) -> dict:
     errors = sorted(plan.errors, key=lambda error: error.row)
-    return {
-        "plan": plan,
-        "counts": plan.counts,
-        "filename": filename,
-        "token": token,
-        "errors": errors[:MAX_ERRORS_SHOWN],
-        "errors_total": len(errors),
-        "error_rows_total": len(plan.error_rows),
-        "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
-        "rows": plan.rows[:MAX_ROWS_SHOWN],
-        "rows_hidden": max(0, len(plan.rows) - MAX_ROWS_SHOWN),
-        "initial_password": initial_password(),
-    }
+    return {**import_staging.preview_context(plan, filename=filename, token=token, errors=errors), **PAGE,
+            "restart_url": reverse("learning_trainee_import"), "confirm_url": reverse("learning_trainee_import_confirm"),
+            "initial_password": initial_password()}
