@@ -10,6 +10,8 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments.requirements import quizzes_done
-        from learning.api import register_completion_requirement
+        from assessments.scores import final_exam_scores
+        from learning.api import register_completion_requirement, register_exam_scores
 
         register_completion_requirement(quizzes_done)
+        register_exam_scores(final_exam_scores)

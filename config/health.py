@@ -1,5 +1,8 @@
 """/healthz: is this deployment working? For load balancers, uptime checks and people.
 
+`/healthz/live` only says that this web process answers (no database, broker or cache touched): a
+liveness probe for process supervisors, and the trivial view `make bench` compares pages against.
+
 Reports the database, the Celery broker, and how long ago the periodic jobs last succeeded: the
 beat tick (recorded every minute by `learning.tasks_reminders.beat_tick_task`, so a fresh tick means
 beat schedules *and* a worker runs) and the growth catch-up (`growth-catch-up`). Answers 200 when all
@@ -15,7 +18,7 @@ import os
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -119,3 +122,10 @@ def healthz(request):
         "problems": problems,
     }
     return JsonResponse(report, status=503 if problems else 200)
+
+
+@never_cache
+@require_safe
+def live(request):
+    """Liveness: the process runs and Django answers. Deliberately touches nothing else."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("search/", cms_views.search, name="search"),
     path("api/v1/", api.urls),
     path("me/", include("learning.urls")),
+    path("healthz/live", health.live, name="healthz-live"),  # liveness only: no database, broker or cache
     path("healthz", health.healthz, name="healthz"),  # database, broker, beat tick and growth catch-up ages
     path("quizzes/", include("assessments.urls")),
     path("certificates/", include("learning.urls_certificates")),  # public verification
@@ -39,5 +40,6 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler403 = "cms.views.permission_denied"
 handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"

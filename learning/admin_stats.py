@@ -1,1 +1,275 @@
-"""Statistics in the Wagtail admin: the dashboard panel, organisation drill-down and 今日未学."""
+"""Statistics in the Wagtail admin: the dashboard panel, organisation drill-down and 今日未学.
+
+Everything here is for organisation administrators (`learning.scoping`): the admin home shows a panel
+per scope root (superusers: the tree's roots) with today's 参学率 and 今日一课完成率, a 30-day trend and
+the child organisations ranked; `/admin/stats/orgs/<id>/` drills down one level at a time (at a leaf,
+the members with today's status); `/admin/stats/absent/` lists the trainees who have not finished
+today's lesson, exports them and reminds them. An organisation outside the user's scope answers 404
+like a missing one; a user without any scope gets 403. Figures come from the `OrgDailyStats`
+projection (`learning.selectors_stats`), so each page costs the same few queries for 10 or 10,000
+organisations.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.reports import ReportView
+
+from learning import charts, reminders, scoping, selectors_stats
+from learning.exports import StreamingExportMixin
+from learning.models import Organization
+
+PANEL_CHILDREN = 10  # children shown on the dashboard panel; the drill-down shows all of them
+MEMBERS_PER_PAGE = 50
+ORG_CHOICE_DEPTH = 3  # levels below the administrator's own scope offered in the 今日未学 chooser
+WEEKDAYS = "一二三四五六日"
+
+
+def _forbidden(user) -> HttpResponseForbidden | None:
+    """403 for anyone without an administrator scope (Wagtail would turn PermissionDenied into a redirect)."""
+    if scoping.is_org_admin(user):
+        return None
+    return HttpResponseForbidden(_("只有组织管理员可以查看学习统计。"))
+
+
+def _scoped(user, org_id) -> tuple[Organization, Organization]:
+    """(the organisation, the user's scope root above it); 404 when missing or outside the scope."""
+    try:
+        org = get_object_or_404(Organization, pk=int(org_id))
+    except (TypeError, ValueError) as error:
+        raise Http404 from error
+    root = selectors_stats.scope_root_of(user, org)
+    if root is None:
+        raise Http404
+    return org, root
+
+
+def _day_label(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+
+
+def trend_chart(org: Organization, day: dt.date) -> dict:
+    trend = selectors_stats.org_trend(org, day)
+    return charts.rate_chart([
+        (f"{d.month}/{d.day}", _day_label(d), figures["daily_rate"], figures["participation_rate"])
+        for d, figures in trend
+    ])
+
+
+def _org_block(org: Organization, day: dt.date, *, children_limit: int | None = None) -> dict:
+    children = selectors_stats.child_rows(org, day)
+    return {
+        "organization": org,
+        "summary": selectors_stats.org_summary(org, day),
+        "chart": trend_chart(org, day),
+        "children": children[:children_limit] if children_limit else children,
+        "children_total": len(children),
+    }
+
+
+# --- the admin home panel ------------------------------------------------------------------------
+
+
+class StatsDashboardPanel(Component):
+    name = "learning_stats"
+    template_name = "learning/admin/stats/panel.html"
+    order = 50  # above Wagtail's own panels: this is what an administrator comes for
+
+    def __init__(self, roots: list[Organization]):
+        self.roots = roots
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        day = timezone.localdate()
+        context.update({
+            "blocks": [_org_block(root, day, children_limit=PANEL_CHILDREN) for root in self.roots],
+            "day_label": _day_label(day),
+        })
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_stats_panel(request, panels):
+    if scoping.is_org_admin(request.user):
+        panels.insert(0, StatsDashboardPanel(selectors_stats.top_organizations(request.user)))
+
+
+# --- drill-down -----------------------------------------------------------------------------------
+
+
+@require_GET
+def stats_home(request):
+    """The menu's 「学习统计」: the drill-down of the user's first scope root."""
+    if denied := _forbidden(request.user):
+        return denied
+    roots = selectors_stats.top_organizations(request.user)
+    if not roots:
+        raise Http404
+    return redirect("learning_stats_org", org_id=roots[0].pk)
+
+
+@require_GET
+def org_detail(request, org_id: int):
+    if denied := _forbidden(request.user):
+        return denied
+    org, root = _scoped(request.user, org_id)
+    day = timezone.localdate()
+    block = _org_block(org, day)
+    context = {
+        **block,
+        "trail": selectors_stats.trail(org, root),
+        "day_label": _day_label(day),
+        "is_leaf": not block["children"],
+    }
+    if context["is_leaf"]:
+        lesson, members = selectors_stats.members_today(org, day)
+        context["lesson"] = lesson
+        context["page_obj"] = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("p"))
+    return render(request, "learning/admin/stats/org_detail.html", context)
+
+
+# --- 今日未学 -------------------------------------------------------------------------------------
+
+
+def organization_choices(user):
+    roots = selectors_stats.top_organizations(user)
+    base_depth = min((root.depth for root in roots), default=1)
+    return scoping.organizations_in_scope(user).filter(depth__lte=base_depth + ORG_CHOICE_DEPTH).order_by("path")
+
+
+class OrganizationChoiceForm(forms.Form):
+    org = forms.ModelChoiceField(label=gettext_lazy("组织"), queryset=Organization.objects.none(), empty_label=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = organization_choices(user)
+        self.fields["org"].label_from_instance = lambda org: "　" * (org.depth - 1) + org.name
+
+
+class AbsentTraineesView(StreamingExportMixin, ReportView):
+    page_title = gettext_lazy("今日未学")
+    header_icon = "warning"
+    template_name = "learning/admin/stats/absent.html"
+    results_template_name = "learning/admin/stats/absent_results.html"
+    index_url_name = "learning_stats_absent"
+    paginate_by = 50
+    columns = [
+        TitleColumn("real_name", label=gettext_lazy("姓名"), get_url=lambda p: reverse("trainees:edit", args=[p.pk])),
+        Column("phone", label=gettext_lazy("手机号")),
+        Column("organization", label=gettext_lazy("所属组织")),
+        Column("position", label=gettext_lazy("岗位"), accessor="get_position_display"),
+    ]
+    list_export = ["real_name", "phone", "organization", "get_position_display"]
+    export_headings = {"real_name": gettext_lazy("姓名"), "phone": gettext_lazy("手机号"),
+                       "organization": gettext_lazy("所属组织"), "get_position_display": gettext_lazy("岗位")}
+    export_sheet_title = gettext_lazy("今日未学")
+
+    def dispatch(self, request, *args, **kwargs):
+        if denied := _forbidden(request.user):
+            return denied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def scope(self) -> tuple[Organization, Organization]:
+        org_id = self.request.GET.get("org")
+        if org_id in (None, ""):
+            roots = selectors_stats.top_organizations(self.request.user)
+            if not roots:
+                raise Http404
+            return roots[0], roots[0]
+        return _scoped(self.request.user, org_id)
+
+    @cached_property
+    def day(self) -> dt.date:
+        return timezone.localdate()
+
+    @cached_property
+    def absent(self):
+        return selectors_stats.absent_trainees(self.scope[0], self.day)
+
+    def get_queryset(self):
+        return self.absent[1]
+
+    def get_filtered_queryset(self):
+        return self.absent[1]
+
+    def get_filename(self):
+        return f"absent-{self.scope[0].code or self.scope[0].pk}-{self.day:%Y%m%d}"
+
+    def get_breadcrumbs_items(self):
+        return [{"url": reverse("wagtailadmin_home"), "label": _("首页")}, {"url": "", "label": _("今日未学")}]
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        org = self.scope[0]
+        lesson = self.absent[0]
+        context.update({
+            "organization": org,
+            "lesson": lesson,
+            "day_label": _day_label(self.day),
+            "chooser": OrganizationChoiceForm(initial={"org": org.pk}, user=self.request.user),
+            "csv_url": self.csv_export_url,
+            "xlsx_url": self.xlsx_export_url,
+        })
+        if not context["object_list"]:
+            context["members"] = selectors_stats.trainee_count(org) if lesson else None
+        return context
+
+
+@require_POST
+def absent_remind(request):
+    if denied := _forbidden(request.user):
+        return denied
+    org, _root = _scoped(request.user, request.POST.get("org"))
+    result, not_done = reminders.send_absent_reminder(organization=org, now=timezone.now())
+    if not not_done:
+        messages.info(request, _("没有需要提醒的学员：今天没有每日一课，或大家都已学完。"))
+    else:
+        messages.success(request, _("已提醒 %(sent)d 人，%(already)d 人今天已收到过提醒。") % {
+            "sent": result.created, "already": not_done - result.created})
+    return redirect(f"{reverse('learning_stats_absent')}?org={org.pk}")
+
+
+# --- URLs and menu --------------------------------------------------------------------------------
+
+
+class OrgAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scoping.is_org_admin(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_stats_urls():
+    return [
+        path("stats/", stats_home, name="learning_stats"),
+        path("stats/orgs/<int:org_id>/", org_detail, name="learning_stats_org"),
+        path("stats/absent/", AbsentTraineesView.as_view(), name="learning_stats_absent"),
+        path("stats/absent/remind/", absent_remind, name="learning_stats_absent_remind"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_stats_menu_item():
+    return OrgAdminMenuItem(gettext_lazy("学习统计"), reverse("learning_stats"), name="learning-stats",
+                            icon_name="table", order=200)
+
+
+@hooks.register("register_admin_menu_item")
+def register_absent_menu_item():
+    return OrgAdminMenuItem(gettext_lazy("今日未学"), reverse("learning_stats_absent"), name="learning-absent",
+                            icon_name="warning", order=201)
+

@@ -1,12 +1,24 @@
 """The public surface of `learning` for other apps (assessments, later growth and statistics)."""
 
 from learning import import_staging
+from learning.admin_reports import (
+    DateRangeFilter,
+    OrganizationFilter,
+    ReportFilterSet,
+    ReportMenuItem,
+    ScopedReportView,
+    TrackFilter,
+    TrainingClassFilter,
+    date_range_of,
+    display_number,
+)
 from learning.calendar import is_workday, next_workdays, previous_workdays, workdays_between
 from learning.completion import register_completion_requirement
 from learning.models import LedgerEntry
 from learning.rules import quiz_credit
 from learning.scoping import can_manage, is_org_admin, organizations_in_scope, trainees_in_scope
 from learning.scores import exam_scores, register_exam_scores
+from learning.selectors_reports import percent, report_trainees
 from learning.services.ledger import ledger_record
 from learning.services.progress import completion_recheck
 from learning.spreadsheets import (
@@ -23,6 +35,9 @@ from learning.spreadsheets import (
 LedgerKind = LedgerEntry.Kind
 
 __all__ = [
+    # the scoped report building blocks (Wagtail admin) for other apps' reports
+    "DateRangeFilter", "OrganizationFilter", "ReportFilterSet", "ReportMenuItem", "ScopedReportView", "TrackFilter",
+    "TrainingClassFilter", "date_range_of", "display_number", "percent", "report_trainees",
     "import_staging",
     "Action", "ImportFileError", "Plan", "RowError", "extension_of", "is_blank", "read_table", "xlsx_lines",
     "LedgerKind", "can_manage", "completion_recheck", "is_org_admin", "is_workday", "ledger_record",

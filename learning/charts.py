@@ -62,3 +62,43 @@ def bar_chart(points: list[tuple[str, str, Decimal]]) -> dict:
         "total": format_hours(sum((Decimal(v) for _s, _l, v in points), Decimal("0"))),
         "peak": format_hours(max((Decimal(v) for _s, _l, v in points), default=Decimal("0"))),
     }
+
+
+RATE_GRID = (0, 50, 100)
+RATE_LABEL_EVERY = 7  # one date label a week (counting back from the latest day): never crowded at 360 px
+
+
+def rate_chart(points: list[tuple[str, str, float, float]]) -> dict:
+    """Geometry of a percentage trend, oldest first: each point is (short label, long label, bar rate,
+    line rate), rates 0–100. Bars (e.g. 今日一课完成率) and a polyline (e.g. 参学率) share a fixed
+    0–100 % scale, so two organisations' charts compare at a glance."""
+    plot_width = VIEW_WIDTH - LEFT - RIGHT
+    plot_height = VIEW_HEIGHT - TOP - BOTTOM
+    baseline = TOP + plot_height
+    slot = plot_width / max(len(points), 1)
+    bar_width = slot * 0.62
+
+    def y_of(rate: float) -> float:
+        return baseline - plot_height * max(0.0, min(float(rate), 100.0)) / 100
+
+    bars, line = [], []
+    for index, (short, long, bar_rate, line_rate) in enumerate(points):
+        x = LEFT + slot * index + (slot - bar_width) / 2
+        center = x + bar_width / 2
+        top = y_of(bar_rate)
+        bars.append({
+            "x": _n(x), "y": _n(top), "width": _n(bar_width), "height": _n(baseline - top), "center": _n(center),
+            "label_y": _n(baseline + 15),
+            "label": short if (len(points) - 1 - index) % RATE_LABEL_EVERY == 0 else "",
+            # The latest day's label ends at its bar, so it is never cut off at the right edge.
+            "anchor": "end" if index == len(points) - 1 and len(points) > 1 else "middle",
+            "title": long, "bar_value": _n(float(bar_rate)), "line_value": _n(float(line_rate)),
+            "empty": not bar_rate,
+        })
+        line.append(f"{_n(center)},{_n(y_of(line_rate))}")
+    return {
+        "view_box": f"0 0 {VIEW_WIDTH} {VIEW_HEIGHT}", "bars": bars, "line": " ".join(line),
+        "dots": [{"x": p.split(",")[0], "y": p.split(",")[1]} for p in line],
+        "grid": [{"y": _n(y_of(value)), "label": f"{value}%"} for value in RATE_GRID],
+        "left": _n(LEFT), "right": _n(VIEW_WIDTH - RIGHT), "axis_x": _n(LEFT - 4),
+    }

@@ -14,8 +14,9 @@ import datetime as dt
 import tempfile
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from wagtail.admin.views.mixins import Echo, SpreadsheetExportMixin
 
 
@@ -58,9 +59,16 @@ class StreamingExportMixin:
 
     def stream_csv(self, queryset):
         writer = csv.DictWriter(Echo(), fieldnames=self.list_export)
-        yield "\ufeff" + writer.writerow(dict(zip(self.list_export, self.export_headings_for(queryset), strict=True)))
+        # Wagtail's Echo writer returns bytes, so the BOM is bytes too.
+        yield "\ufeff".encode() + writer.writerow(dict(zip(self.list_export, self.export_headings_for(queryset),
+                                                             strict=True)))
         for item in self.export_rows(queryset):
             yield self.write_csv_row(writer, self.to_row_dict(item))
+
+    def write_csv_response(self, queryset):
+        response = StreamingHttpResponse(self.stream_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, f"{self.get_filename()}.csv")
+        return response
 
     def write_xlsx(self, queryset, output):
         from openpyxl import Workbook

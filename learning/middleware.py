@@ -1,9 +1,11 @@
-"""Imported accounts start with a shared initial password: they must choose their own before anything else."""
+"""Request gates: imported accounts must choose their own password before anything else, and signed-in
+users without admin access get a clear 403 on admin pages."""
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -56,3 +58,22 @@ class PasswordChangeRequiredMiddleware:
             # Not for a browser's background fetches (favicon, images): the message would show twice.
             messages.warning(request, _("首次登录请先修改密码"))
         return HttpResponseRedirect(target)
+
+
+class AdminAccessDeniedMiddleware:
+    """A signed-in trainee who opens an admin URL (an old link, a typed address) gets a 403 page that
+    says why, instead of Wagtail sending them back to a login page they are already past. Anonymous
+    visitors still go to the login page; the login, logout and password-reset pages stay open."""
+
+    OPEN_PATHS = ("login/", "logout/", "password_reset/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = reverse("wagtailadmin_home")
+
+    def __call__(self, request):
+        path = request.path
+        if (path.startswith(self.prefix) and not path[len(self.prefix):].startswith(self.OPEN_PATHS)
+                and request.user.is_authenticated and not request.user.has_perm("wagtailadmin.access_admin")):
+            raise PermissionDenied
+        return self.get_response(request)

@@ -29,6 +29,7 @@ from learning.models import (
     TraineeProfile,
     TrainingClass,
 )
+from learning.selectors_stats import absent_trainees
 from learning.services.notifications import NotifyResult, notify, notify_each
 
 DEADLINE_NOTICE_DAYS = 3
@@ -200,3 +201,22 @@ def send_admin_summaries(today: dt.date) -> NotifyResult:
     messages = {uid: (title, "\n".join(body)) for uid, body in lines.items()}
     return notify_each(kind=Notification.Kind.ADMIN_SUMMARY, reason=reason, messages=messages,
                        url=ADMIN_SUMMARY_URL)
+
+
+def send_absent_reminder(*, organization: Organization, now: dt.datetime) -> tuple[NotifyResult, int]:
+    """An administrator's 「发送提醒」 on 今日未学: remind exactly the trainees of `organization`'s subtree
+    who have not finished today's lesson. Same kind and reason as the afternoon reminder, so nobody is
+    reminded twice a day whichever comes first. Returns (result, how many trainees were not done)."""
+    today, lesson = _lesson_out_today(now)
+    if lesson is None:
+        return NotifyResult(), 0
+    _lesson, absent = absent_trainees(organization, today)
+    not_done = absent.count()
+    result = notify(
+        user_ids=absent.values("user_id"), kind=Notification.Kind.DAILY_REMINDER,
+        reason=f"daily_reminder:{today:%Y-%m-%d}",
+        title=_("今天的每日一课还没有学习"),
+        body=_("“%(title)s”只需几分钟，学完计入学时和连续学习天数。") % {"title": lesson.title},
+        url=lesson.url or "",
+    )
+    return result, not_done

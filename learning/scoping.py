@@ -11,12 +11,18 @@ from learning.models import Certificate, JournalEntry, OrgAdminRole, Organizatio
 
 
 def scope_roots(user) -> list[Organization] | None:
-    """The organisations whose subtrees `user` manages; None means everything (superuser)."""
+    """The organisations whose subtrees `user` manages; None means everything (superuser).
+
+    Remembered on the user object, which lives for one request (every admin menu item asks)."""
     if not user.is_authenticated:
         return []
     if user.is_superuser:
         return None
-    return [role.organization for role in OrgAdminRole.objects.filter(user=user).select_related("organization")]
+    cached = getattr(user, "_scope_roots", None)
+    if cached is None:
+        cached = [role.organization for role in OrgAdminRole.objects.filter(user=user).select_related("organization")]
+        user._scope_roots = cached
+    return list(cached)
 
 
 def is_org_admin(user) -> bool:

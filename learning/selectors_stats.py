@@ -5,7 +5,7 @@ indexed anti-join per page. Callers check scope (`learning.scoping.can_manage`) 
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from cms import selectors as cms_selectors
@@ -75,3 +75,40 @@ def absent_trainees(org: Organization, day: dt.date | None = None) -> tuple[obje
         return None, members.none()
     done = LedgerEntry.objects.filter(user_id=OuterRef("user_id"), kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)
     return lesson, members.filter(~Exists(done))
+
+
+def scope_root_of(user, org: Organization) -> Organization | None:
+    """The highest of `user`'s statistics roots that contains `org` (None when outside the scope)."""
+    for root in sorted(top_organizations(user), key=lambda r: r.depth):
+        if org.path.startswith(root.path):
+            return root
+    return None
+
+
+def trail(org: Organization, root: Organization) -> list[Organization]:
+    """The organisations from `root` down to `org` (both included), one query: the breadcrumb."""
+    step = Organization.steplen
+    paths = [org.path[:end] for end in range(len(root.path), len(org.path), step)]
+    return [*Organization.objects.filter(path__in=paths).order_by("path"), org]
+
+
+def has_children(org: Organization) -> bool:
+    return Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).exists()
+
+
+def members_today(org: Organization, day: dt.date | None = None) -> tuple[object, QuerySet[TraineeProfile]]:
+    """(the day's daily lesson, the organisation's own trainees annotated `done` — finished the lesson).
+    Without a lesson that day every `done` is False."""
+    day = day or timezone.localdate()
+    lesson = cms_selectors.daily_lesson_for(day)
+    members = (TraineeProfile.objects.filter(organization=org, user__is_active=True)
+               .select_related("user", "organization").order_by("real_name", "pk"))
+    if lesson is None:
+        return None, members.annotate(done=Value(False, output_field=BooleanField()))
+    done = LedgerEntry.objects.filter(user_id=OuterRef("user_id"), kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)
+    return lesson, members.annotate(done=Exists(done))
+
+
+def trainee_count(org: Organization) -> int:
+    """Active trainees in `org`'s subtree right now (the 今日未学 empty state says which case it is)."""
+    return TraineeProfile.objects.filter(organization__path__startswith=org.path, user__is_active=True).count()

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "learning.middleware.PasswordChangeRequiredMiddleware",
+    "learning.middleware.AdminAccessDeniedMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

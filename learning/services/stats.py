@@ -55,7 +55,11 @@ def _own_figures(day: dt.date) -> dict[int, dict]:
     """Figures per organisation for its own members only (not its subtree)."""
     start, end = day_bounds(day)
     own: dict[int, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
-    for org_id, count in (TraineeProfile.objects.filter(user__is_active=True, user__date_joined__lt=end)
+    # A trainee counts on `day` when their account is active and existed by the day's end; only
+    # their activity counts, so 参学人数 never exceeds 学员数 (a deactivated trainee's old entries
+    # would otherwise make a participation rate above 100 %).
+    counted = {"user__is_active": True, "user__date_joined__lt": end}
+    for org_id, count in (TraineeProfile.objects.filter(**counted)
                           .order_by().values("organization_id").annotate(n=Count("id"))
                           .values_list("organization_id", "n")):
         own[org_id]["trainees"] = count
@@ -64,8 +68,8 @@ def _own_figures(day: dt.date) -> dict[int, dict]:
     daily = Count("id", filter=Q(kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)) if lesson else Count(
         "id", filter=Q(pk__in=[]))
     cap = rules.rule("daily_points_cap")
-    rows = (LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end,
-                                       user__profile__isnull=False)
+    rows = (LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end, user__profile__isnull=False,
+                                       **counted)
             .order_by().values("user_id", "user__profile__organization_id")
             .annotate(hours=Sum("credit_hours"), points=Sum("points"), daily=daily, **per_kind))
     for row in rows:
@@ -102,12 +106,19 @@ def stats_rebuild_day(day: dt.date) -> int:
     """Recompute every organisation's rollup for `day`; returns the number of rows written."""
     totals = _rolled_up(_own_figures(day))
     now = timezone.now()
+    # In organisation order, so that two overlapping runs (a redelivered task, the overnight finalise)
+    # lock the day's rows in the same order and cannot deadlock each other.
     rows = [OrgDailyStats(organization_id=org_id, date=day, computed_at=now, **figures)
-            for org_id, figures in totals.items()]
+            for org_id, figures in sorted(totals.items())]
     with transaction.atomic():
         OrgDailyStats.objects.bulk_create(rows, update_conflicts=True, unique_fields=["organization", "date"],
                                           update_fields=[*FIGURES, "computed_at"], batch_size=2000)
-        OrgDailyStats.objects.filter(date=day, computed_at__lt=now).delete()
+        # The day's stale rows (an organisation whose last trainee left) go by set difference, not by
+        # `computed_at < now`: a clock stepped back, or two runs within one clock tick, kept them.
+        stale = sorted(set(OrgDailyStats.objects.filter(date=day).values_list("organization_id", flat=True))
+                       - totals.keys())
+        for first in range(0, len(stale), 500):
+            OrgDailyStats.objects.filter(date=day, organization_id__in=stale[first:first + 500]).delete()
     return len(rows)
 
 

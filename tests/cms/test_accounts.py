@@ -36,8 +36,10 @@ def test_trainees_never_reach_the_admin(client):
     client.login(username="trainee", password="demo12345")
     for url in ("/admin/", "/admin/pages/", "/admin/snippets/"):
         response = client.get(url)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith("/accounts/login/"), url
+        assert response.status_code == 403, url  # a page that says why, not a login loop
+        assert "没有访问权限" in response.content.decode(), url
+    client.logout()
+    assert client.get("/admin/")["Location"].startswith("/accounts/login/")  # anonymous: the login page
 
 
 def test_trainers_and_reviewers_reach_the_admin(client):

@@ -267,7 +267,7 @@ def _menu_labels(username):
 
 
 def test_only_trainers_and_administrators_reach_the_queue():
-    assert login("trainee").get("/admin/journals/").status_code == 302  # no admin access at all
+    assert login("trainee").get("/admin/journals/").status_code == 403  # no admin access at all
     for username in ("trainer", "reviewer", "street_admin", "district_admin", "admin"):
         assert "日志评价" in _menu_labels(username), username
         assert login(username).get("/admin/journals/").status_code == 200

@@ -73,7 +73,7 @@ def test_another_streets_trainee_cannot_be_opened_or_moved_in():
 
 
 def test_trainees_and_trainers_cannot_list_trainees():
-    assert admin_client("trainee").get("/admin/trainees/").status_code == 302  # no admin access at all
+    assert admin_client("trainee").get("/admin/trainees/").status_code == 403  # no admin access at all
     trainer = admin_client("trainer").get("/admin/trainees/")
     assert trainer.status_code in (302, 403)
     assert TraineeProfile.objects.first().phone not in trainer.content.decode()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from learning.demo import classes, pages, people
+from learning.demo import activity, classes, pages, people
 
 DEFER_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             trainers, reviewers = people.ensure_editorial_setup(home)
             created["accounts"] = people.ensure_accounts(trainers, reviewers)
             created["training_classes"] = classes.ensure_training_classes()
+            created["ledger_history"] = activity.ensure_activity(now)
             # Quizzes live in `assessments`, a layer above: reached by command name, never imported.
             call_command("load_demo_quizzes", verbosity=0)
         if not options["skip_index"]:

@@ -1,0 +1,356 @@
+"""Statistics in the admin: the home panel, the organisation drill-down and 今日未学 (with its export
+and 「发送提醒」) show an administrator their own subtree only, and cost the same few queries at any
+number of organisations."""
+
+import csv
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cms.models import DailyLessonPage
+from learning import charts
+from learning.models import LedgerEntry, Notification, Organization, OrgDailyStats, TraineeProfile
+from learning.services import ledger_record
+from learning.services.stats import stats_rebuild_day
+from tests.cms.factories import daily_lesson
+
+pytestmark = pytest.mark.django_db
+
+TZ = ZoneInfo("Asia/Shanghai")
+WORKDAY = dt.date(2026, 6, 15)  # a Monday and a workday
+SATURDAY = dt.date(2026, 6, 13)
+DISTRICT, OTHER_DISTRICT, STREET, COMMUNITY = "220104", "220102", "22010401", "2201040101"  # 朝阳区, 南关区, 红旗街道, 长山花园社区
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+
+
+def _org(code: str) -> Organization:
+    return Organization.objects.get(code=code)
+
+
+def _members(code: str):
+    return TraineeProfile.objects.filter(organization__path__startswith=_org(code).path).select_related("user")
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password="demo12345")
+    return client
+
+
+def _finish(profile: TraineeProfile, lesson: DailyLessonPage, when: dt.datetime) -> None:
+    ledger_record(user_id=profile.user_id, kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk, title=lesson.title,
+                  credit_hours=Decimal("0.25"), points=1, occurred_at=when)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(_at(WORKDAY, 10), tick=False):
+        yield
+
+
+@pytest.fixture
+def today(clock):
+    """Today's lesson, 张小梅 (长山花园社区) has finished it, and the rollups are up to date."""
+    User.objects.update(date_joined=_at(dt.date(2020, 1, 1), 9))  # every demo account existed back then
+    lesson = DailyLessonPage.objects.filter(lesson_date=WORKDAY).first() or daily_lesson(WORKDAY)
+    _finish(TraineeProfile.objects.get(user__username="trainee"), lesson, _at(WORKDAY, 9))
+    stats_rebuild_day(WORKDAY)
+    return lesson
+
+
+def _absent_url(code: str) -> str:
+    return f"/admin/stats/absent/?org={_org(code).pk}"
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+# --- the admin home panel ------------------------------------------------------------------------
+
+
+def test_the_home_panel_shows_the_district_with_its_streets_ranked(today):
+    html = _client("district_admin").get("/admin/").content.decode()
+    district, street, nanhu = _org(DISTRICT), _org(STREET), _org("22010402")
+    assert f'data-stats-panel="{district.pk}"' in html
+    figures = OrgDailyStats.objects.get(organization=district, date=WORKDAY)
+    assert figures.daily_done == 1 and figures.trainees == _members(DISTRICT).count()
+    rate = round(100 / figures.trainees, 1)
+    assert f'data-daily-rate="{rate}"' in html
+    assert "<svg" in html and "近30天" in html
+    # 红旗街道 (where 张小梅 finished) ranks above 南湖街道; both link one level down.
+    assert html.index(f'data-child="{street.pk}"') < html.index(f'data-child="{nanhu.pk}"')
+    assert f'href="/admin/stats/orgs/{street.pk}/"' in html
+    assert "南关区" not in html and "长春市" not in html.split("data-stats-panel")[1].split("</section>")[0]
+
+
+def test_a_superuser_sees_the_tree_root_and_trainers_see_no_panel(today):
+    root = Organization.get_root_nodes().get()
+    assert f'data-stats-panel="{root.pk}"' in _client("admin").get("/admin/").content.decode()
+    trainer_home = _client("trainer").get("/admin/")
+    assert trainer_home.status_code == 200 and "data-stats-panel" not in trainer_home.content.decode()
+    assert "/admin/stats/" not in trainer_home.content.decode()
+
+
+def test_the_menu_offers_statistics_to_administrators(today):
+    client = _client("street_admin")
+    html = client.get("/admin/").content.decode()
+    assert "学习统计" in html and "今日未学" in html
+    response = client.get("/admin/stats/")
+    assert response.status_code == 302 and response["Location"] == f"/admin/stats/orgs/{_org(STREET).pk}/"
+
+
+# --- drill-down -----------------------------------------------------------------------------------
+
+
+def test_the_drill_down_ranks_children_and_walks_back_only_to_the_scope_root(today):
+    client = _client("district_admin")
+    street = _org(STREET)
+    html = client.get(f"/admin/stats/orgs/{street.pk}/").content.decode()
+    trail = html.split("data-stats-trail")[1].split("</ol>")[0]
+    assert "朝阳区" in trail and "红旗街道" in trail and "长春市" not in trail and "吉林省" not in trail
+    community, other = _org(COMMUNITY), _org("2201040102")
+    assert html.index(f'data-child="{community.pk}"') < html.index(f'data-child="{other.pk}"')
+    assert f'href="/admin/stats/orgs/{community.pk}/"' in html
+
+    street_view = _client("street_admin").get(f"/admin/stats/orgs/{community.pk}/").content.decode()
+    trail = street_view.split("data-stats-trail")[1].split("</ol>")[0]
+    assert re.findall(r">([^<>]+)</(?:a|strong)>", trail) == ["红旗街道", "长山花园社区"]
+
+
+def test_a_community_lists_its_members_with_todays_status(today):
+    html = _client("street_admin").get(f"/admin/stats/orgs/{_org(COMMUNITY).pk}/").content.decode()
+    members = TraineeProfile.objects.filter(organization__code=COMMUNITY)
+    assert members.count() >= 2
+    for member in members:
+        row = html.split(f'data-member="{member.pk}"')[1].split("</tr>")[0]
+        assert f'href="/admin/trainees/edit/{member.pk}/"' in row
+        assert ('data-status="done"' in row) == (member.user.username == "trainee")
+        assert ("未学" in row) == (member.user.username != "trainee")
+
+
+@pytest.mark.parametrize(("username", "code"), [("district_admin", OTHER_DISTRICT), ("street_admin", DISTRICT),
+                                                ("street_admin", "22010402")])
+def test_an_organisation_outside_the_scope_is_not_found(today, username, code):
+    assert _client(username).get(f"/admin/stats/orgs/{_org(code).pk}/").status_code == 404
+
+
+def test_trainees_and_trainers_are_turned_away(today):
+    street = _org(STREET)
+    for url in (f"/admin/stats/orgs/{street.pk}/", "/admin/stats/absent/", "/admin/stats/"):
+        assert _client("trainer").get(url).status_code == 403
+        assert _client("trainee").get(url).status_code in (302, 403)  # no admin access at all
+    assert _client("trainer").post("/admin/stats/absent/remind/", {"org": street.pk}).status_code == 403
+    assert not Notification.objects.exists()
+
+
+# --- 今日未学 -------------------------------------------------------------------------------------
+
+
+def test_the_absent_list_shows_who_has_not_finished_today(today):
+    response = _client("district_admin").get(_absent_url(STREET))
+    html = response.content.decode()
+    finished = TraineeProfile.objects.get(user__username="trainee")
+    absent = _members(STREET).exclude(pk=finished.pk)
+    assert absent.exists()
+    for profile in absent:
+        assert profile.phone in html and profile.real_name in html
+    assert finished.phone not in html
+    assert "南关区" not in html.split("data-absent-org")[1].split("</form>")[1]  # rows: only the street's
+    assert f'data-absent-count="{absent.count()}"' in html
+    # The chooser offers the district's subtree and nothing else.
+    options = re.findall(r'<option value="(\d+)"', html)
+    assert {int(pk) for pk in options} == set(Organization.objects.filter(
+        path__startswith=_org(DISTRICT).path).values_list("pk", flat=True))
+
+
+def test_the_absent_list_defaults_to_the_scope_root(today):
+    html = _client("street_admin").get("/admin/stats/absent/").content.decode()
+    assert f'data-absent-org="{_org(STREET).pk}"' in html
+    outsider = _members(DISTRICT).exclude(organization__path__startswith=_org(STREET).path).first()
+    assert outsider.phone not in html
+
+
+def test_the_absent_list_is_paginated_by_fifty(today):
+    community = _org(COMMUNITY)
+    users = User.objects.bulk_create([User(username=f"many{n:03d}", password="!") for n in range(60)])
+    TraineeProfile.objects.bulk_create([TraineeProfile(user=u, real_name=f"新学员{n:03d}", organization=community)
+                                        for n, u in enumerate(users)])
+    client = _client("street_admin")
+    first = client.get(_absent_url(COMMUNITY))
+    assert len(first.context["object_list"]) == 50
+    total = first.context["items_count"]
+    second = client.get(_absent_url(COMMUNITY) + "&p=2")
+    assert len(second.context["object_list"]) == total - 50
+
+
+def test_the_empty_list_says_why(clock):
+    client = _client("street_admin")
+    # No lesson today (none was published for this date).
+    DailyLessonPage.objects.filter(lesson_date=WORKDAY).delete()
+    html = client.get("/admin/stats/absent/").content.decode()
+    assert "data-absent-empty" in html and "今天没有每日一课" in html and "发送提醒" not in html
+    # Everybody in the community finished.
+    lesson = daily_lesson(WORKDAY)
+    for profile in _members(COMMUNITY):
+        _finish(profile, lesson, _at(WORKDAY, 9))
+    html = client.get(_absent_url(COMMUNITY)).content.decode()
+    assert "全部已学完" in html and "发送提醒" not in html
+
+
+def test_a_weekend_has_no_absent_list():
+    with time_machine.travel(_at(SATURDAY, 10), tick=False):
+        DailyLessonPage.objects.filter(lesson_date=SATURDAY).first() or daily_lesson(SATURDAY)
+        client = _client("street_admin")
+        client.post("/admin/stats/absent/remind/", {"org": _org(STREET).pk})
+    assert not Notification.objects.exists()  # weekend: nothing to remind, whatever the page says
+
+
+def test_exports_carry_the_filter_and_the_scope(today):
+    client = _client("district_admin")
+    finished = TraineeProfile.objects.get(user__username="trainee")
+    expected = {p.phone for p in _members(STREET).exclude(pk=finished.pk)}
+
+    response = client.get(_absent_url(STREET) + "&export=xlsx")
+    assert response.status_code == 200
+    rows = _xlsx_rows(response)
+    assert rows[0] == ("姓名", "手机号", "所属组织", "岗位")
+    assert {str(row[1]) for row in rows[1:]} == expected
+    by_phone = {str(row[1]): row for row in rows[1:]}
+    sample = _members(STREET).exclude(pk=finished.pk).first()
+    assert by_phone[sample.phone] == (sample.real_name, sample.phone, sample.organization.name,
+                                      sample.get_position_display())
+
+    text = b"".join(client.get(_absent_url(STREET) + "&export=csv").streaming_content).decode("utf-8-sig")
+    assert {row["手机号"] for row in csv.DictReader(io.StringIO(text))} == expected
+
+
+def test_another_district_is_not_found_in_the_list_the_export_or_the_reminder(today):
+    client = _client("district_admin")
+    other = _org(OTHER_DISTRICT)
+    assert client.get(_absent_url(OTHER_DISTRICT)).status_code == 404
+    assert client.get(_absent_url(OTHER_DISTRICT) + "&export=xlsx").status_code == 404
+    assert client.get(_absent_url(OTHER_DISTRICT) + "&export=csv").status_code == 404
+    assert client.get("/admin/stats/absent/?org=not-a-number").status_code == 404
+    assert client.post("/admin/stats/absent/remind/", {"org": other.pk}).status_code == 404
+    assert client.post("/admin/stats/absent/remind/", {}).status_code == 404
+    assert not Notification.objects.exists()
+
+
+def test_send_reminder_reminds_exactly_the_absent_and_never_twice(today):
+    client = _client("street_admin")
+    finished = TraineeProfile.objects.get(user__username="trainee")
+    absent = {p.user_id for p in _members(STREET).exclude(pk=finished.pk)}
+
+    response = client.post("/admin/stats/absent/remind/", {"org": _org(STREET).pk}, follow=True)
+    assert response.redirect_chain[-1][0] == _absent_url(STREET)
+    assert f"已提醒 {len(absent)} 人，0 人今天已收到过提醒" in response.content.decode()
+    reason = "daily_reminder:2026-06-15"
+    sent = Notification.objects.filter(reason=reason)
+    assert set(sent.values_list("user_id", flat=True)) == absent
+    assert {n.kind for n in sent} == {Notification.Kind.DAILY_REMINDER}
+
+    again = client.post("/admin/stats/absent/remind/", {"org": _org(STREET).pk}, follow=True)
+    assert f"已提醒 0 人，{len(absent)} 人今天已收到过提醒" in again.content.decode()
+    assert Notification.objects.filter(reason=reason).count() == len(absent)
+
+    # The district then reminds its whole subtree: the street's trainees are not reminded again.
+    district_absent = {p.user_id for p in _members(DISTRICT).exclude(pk=finished.pk)}
+    html = _client("district_admin").post("/admin/stats/absent/remind/", {"org": _org(DISTRICT).pk},
+                                          follow=True).content.decode()
+    assert f"已提醒 {len(district_absent - absent)} 人，{len(absent)} 人今天已收到过提醒" in html
+    assert set(Notification.objects.filter(reason=reason).values_list("user_id", flat=True)) == district_absent
+
+
+def test_send_reminder_needs_the_csrf_token(today):
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="street_admin", password="demo12345")
+    assert client.post("/admin/stats/absent/remind/", {"org": _org(STREET).pk}).status_code == 403
+    assert not Notification.objects.exists()
+
+
+def test_reminding_with_get_does_nothing(today):
+    assert _client("street_admin").get("/admin/stats/absent/remind/").status_code == 405
+    assert not Notification.objects.exists()
+
+
+# --- the chart ------------------------------------------------------------------------------------
+
+
+def test_the_rate_chart_stays_in_its_box_and_labels_one_day_a_week():
+    points = [(f"6/{n}", f"6月{n}日", rate, rate / 2) for n, rate in enumerate([0, 50, 100, 120] + [10] * 26, 1)]
+    chart = charts.rate_chart(points)
+    assert chart["view_box"] == "0 0 360 200" and [g["label"] for g in chart["grid"]] == ["0%", "50%", "100%"]
+    bars = chart["bars"]
+    assert len(bars) == 30 and bars[0]["empty"] and bars[0]["height"] == "0"
+    assert float(bars[2]["height"]) == float(bars[3]["height"])  # clamped at 100 %
+    for bar in bars:
+        assert 0 <= float(bar["x"]) and float(bar["x"]) + float(bar["width"]) <= 360
+        assert 0 <= float(bar["y"]) <= 200
+    assert [b["label"] for b in bars if b["label"]] == ["6/2", "6/9", "6/16", "6/23", "6/30"]
+    assert len(chart["line"].split()) == 30
+
+
+# --- scale ----------------------------------------------------------------------------------------
+
+
+def _add_organisations(parent: Organization, count: int, day: dt.date) -> None:
+    """`count` communities under `parent`, built in one insert (treebeard paths), each with 30 days of rollups."""
+    start = parent.numchild
+    organisations = [
+        Organization(name=f"新建社区{n:04d}", code=f"x{parent.code}{n:04d}", level=Organization.Level.COMMUNITY,
+                     depth=parent.depth + 1, numchild=0,
+                     path=Organization._get_path(parent.path, parent.depth + 1, start + n + 1))
+        for n in range(count)
+    ]
+    Organization.objects.bulk_create(organisations)
+    Organization.objects.filter(pk=parent.pk).update(numchild=start + count)
+    now = _at(day, 9)
+    created = Organization.objects.filter(code__startswith=f"x{parent.code}")
+    OrgDailyStats.objects.bulk_create([
+        OrgDailyStats(organization=org, date=day - dt.timedelta(days=back), trainees=10, active_trainees=n % 10,
+                      daily_done=n % 7, computed_at=now)
+        for n, org in enumerate(created) for back in range(30)
+    ], batch_size=2000)
+
+
+def _queries(client: Client, url: str) -> int:
+    client.get(url)  # warm per-process caches (site, content types) both rounds share
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_counts_do_not_grow_with_organisations(today, django_assert_num_queries):
+    client = _client("district_admin")
+    nanhu = _org("22010402")  # 南湖街道, in the district
+    community = _org(COMMUNITY)
+    urls = ["/admin/", f"/admin/stats/orgs/{_org(DISTRICT).pk}/", f"/admin/stats/orgs/{nanhu.pk}/",
+            f"/admin/stats/orgs/{community.pk}/", _absent_url(DISTRICT), _absent_url(COMMUNITY)]
+    small = [_queries(client, url) for url in urls]
+    assert Organization.objects.count() < 30
+
+    _add_organisations(nanhu, 1000, WORKDAY)
+    assert Organization.objects.count() > 1000
+    for url, count in zip(urls, small, strict=True):
+        client.get(url)
+        with django_assert_num_queries(count):
+            client.get(url)
+    print("queries (home, district, street with 1,000 children, community, absent district, absent community):",
+          small)
+    html = client.get(f"/admin/stats/orgs/{nanhu.pk}/").content.decode()
+    assert html.count("data-child=") == 1002
