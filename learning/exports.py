@@ -29,7 +29,8 @@ def _local_text(value: dt.datetime) -> str:
 
 
 class StreamingExportMixin:
-    """Put before `ReportView` in the bases: `class MyReport(StreamingExportMixin, ReportView)`."""
+    """Put before a Wagtail listing view with export in the bases: `class MyReport(StreamingExportMixin,
+    ReportView)`, or before a model viewset's `IndexView`."""
 
     export_chunk_size = 2000
     custom_value_preprocess = {
@@ -40,8 +41,12 @@ class StreamingExportMixin:
 
     def get(self, request, *args, **kwargs):
         if self.is_export:  # skip the listing context: it would count and cache every row
-            return self.as_spreadsheet(self.get_filtered_queryset(), request.GET.get("export"))
+            filtered = getattr(self, "get_filtered_queryset", self.get_queryset)  # report / model index view
+            return self.as_spreadsheet(filtered(), request.GET.get("export"))
         return super().get(request, *args, **kwargs)
+
+    def decorate_paginated_queryset(self, object_list):
+        return object_list  # ReportView's hook; reports override it to attach per-row figures
 
     def export_rows(self, queryset):
         rows = queryset.iterator(chunk_size=self.export_chunk_size) if isinstance(queryset, QuerySet) else queryset

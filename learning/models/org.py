@@ -24,6 +24,10 @@ class Organization(MP_Node):
     class Meta:
         verbose_name = "组织"
         verbose_name_plural = "组织"
+        # Every subtree query is `path LIKE 'prefix%'`; PostgreSQL only uses an index for that with a
+        # pattern operator class (the unique index on path follows the database's collation).
+        # Elsewhere the opclass is ignored and this is a plain index.
+        indexes = [models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self):
         return self.name

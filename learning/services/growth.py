@@ -36,7 +36,8 @@ CATCH_UP_SAFETY_IDS = 10_000  # re-check recent ids: a slow transaction may comm
 
 
 def _day_rows(user_ids: list[int], start: dt.date, end: dt.date):
-    """Per (trainee, local day): 学时, 积分, counts per kind, last activity, highest ledger id — one query."""
+    """Per (trainee, local day): (user id, day, 学时, 积分, entries, then one count per kind in
+    KIND_FIELDS order) — one query, plain tuples (a rebuild reads hundreds of thousands of them)."""
     tz = timezone.get_current_timezone()
     per_kind = {f"n_{kind}": Count("id", filter=Q(kind=kind)) for kind in KIND_FIELDS}
     return (
@@ -47,27 +48,39 @@ def _day_rows(user_ids: list[int], start: dt.date, end: dt.date):
         )
         .annotate(day=TruncDate("occurred_at", tzinfo=tz))
         .values("user_id", "day")
-        .annotate(hours=Sum("credit_hours"), points=Sum("points"), last=Max("occurred_at"), top=Max("id"), **per_kind)
+        .annotate(hours=Sum("credit_hours"), points=Sum("points"), n=Count("id"), **per_kind)
+        .values_list("user_id", "day", "hours", "points", "n", *per_kind)
         .order_by()
     )
 
 
-def _streaks(active: set[dt.date], days: list[dt.date], year: int, reference: dt.date) -> tuple[int, int, dt.date | None]:
-    """(current, longest within `year`, last day of the current streak) over the workdays `days`."""
+def _last_activity(user_ids: list[int], year: int) -> dict[int, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return dict(LedgerEntry.objects.filter(
+        user_id__in=user_ids,
+        occurred_at__gte=dt.datetime(year, 1, 1, tzinfo=tz), occurred_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz),
+    ).order_by().values("user_id").annotate(last=Max("occurred_at")).values_list("user_id", "last"))
+
+
+def _streaks(active: set[dt.date], days: list[dt.date], position: dict[dt.date, int], year: int,
+             reference: dt.date) -> tuple[int, int, dt.date | None]:
+    """(current, longest within `year`, last day of the current streak) over the workdays `days` (up to
+    `reference`; `position` maps each to its index). Walks only the trainee's active workdays: a run
+    continues while their positions are consecutive; the reference day itself may still be ahead of
+    the trainee, so it does not break the current run."""
     longest = run = 0
-    last_day = None
-    for day in days:
-        if day > reference:
-            break
-        if day in active:
-            run += 1
-            last_day = day
-            if day.year == year:
-                longest = max(longest, run)
-        elif day < reference:  # the reference day itself may still be ahead of the trainee
-            run = 0
-    current = run if last_day is not None and run else 0
-    return current, longest, last_day if current else None
+    previous = None
+    for index in sorted(position[day] for day in active if day in position):
+        run = run + 1 if previous is not None and index == previous + 1 else 1
+        previous = index
+        if days[index].year == year:
+            longest = max(longest, run)
+    if previous is None:
+        return 0, 0, None
+    tail = len(days) - 1
+    if previous == tail or (previous == tail - 1 and days[tail] == reference):
+        return run, longest, days[previous]
+    return 0, longest, None
 
 
 def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dict[int, int]):
@@ -76,6 +89,7 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
     reference = min(end, today)
     first_monday, _ = _week_range(year)
     days = workdays.workdays_between(start, reference)
+    position = {day: index for index, day in enumerate(days)}
     cap = rules.rule("daily_points_cap")
     target = Decimal(rules.rule("annual_target_hours"))
 
@@ -83,31 +97,33 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
                for uid in user_ids}
     active: dict[int, set[dt.date]] = defaultdict(set)
     weeks: dict[tuple[int, dt.date], list] = defaultdict(lambda: [Decimal("0"), 0, 0])
-    for row in _day_rows(user_ids, start, end + dt.timedelta(days=6)):
-        uid, day = row["user_id"], row["day"]
+    kind_fields = list(KIND_FIELDS.values())
+    for uid, day, hours, points, entries, *per_kind in _day_rows(user_ids, start, end + dt.timedelta(days=6)):
         active[uid].add(day)
-        capped = min(row["points"] or 0, cap)
+        hours = hours or 0
+        capped = min(points or 0, cap)
         monday = day - dt.timedelta(days=day.weekday())
         if first_monday <= monday <= end:
             week = weeks[(uid, monday)]
-            week[0] += row["hours"] or 0
+            week[0] += hours
             week[1] += capped
-            week[2] += sum(row[f"n_{kind}"] for kind in KIND_FIELDS)
+            week[2] += entries
         if day.year != year:
             continue
         record = records[uid]
-        record.credit_hours += row["hours"] or 0
+        record.credit_hours += hours
         record.points += capped
-        for kind, field in KIND_FIELDS.items():
-            setattr(record, field, getattr(record, field) + row[f"n_{kind}"])
-        if record.last_activity_at is None or row["last"] > record.last_activity_at:
-            record.last_activity_at = row["last"]
+        for field, count in zip(kind_fields, per_kind, strict=True):
+            if count:
+                setattr(record, field, getattr(record, field) + count)
+    for uid, last in _last_activity(user_ids, year).items():
+        records[uid].last_activity_at = last
     # A record exists for every trainee with activity in the year's window (which starts before the
     # year, so a streak carried over New Year already shows in January) — on every path alike.
     records = {uid: record for uid, record in records.items() if any(day <= end for day in active[uid])}
     for uid, record in records.items():
         record.current_streak, record.longest_streak, record.streak_last_day = _streaks(
-            active[uid], days, year, reference)
+            active[uid], days, position, year, reference)
     snapshots = [GrowthSnapshot(user_id=uid, week_start=monday, credit_hours=v[0], points=v[1], activities=v[2])
                  for (uid, monday), v in weeks.items()]
     return list(records.values()), snapshots
