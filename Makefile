@@ -27,5 +27,11 @@ lint: install
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The college under a provincial 08:30 (PostgreSQL + Redis on 127.0.0.1): see bench/run.py.
+# PRESET=small (default, CI smoke test) or PRESET=full (71,000 organisations, 100,000 trainees).
+PRESET ?= small
+bench: install
+	$(BIN)/python -m bench.run --preset $(PRESET)
+
 clean:
 	rm -rf var db.sqlite3 media/images media/original_images media/media media/documents
