@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -40,14 +41,55 @@ def daily_lessons_in_month(index_page: Page, year: int, month: int) -> list[Dail
     )
 
 
+def live_daily_lesson_at(url_path: str) -> DailyLessonPage | None:
+    """The live daily lesson at Wagtail `url_path`, with its video, in one query."""
+    return DailyLessonPage.objects.live().select_related("video").filter(url_path=url_path).first()
+
+
+TODAY_CACHE_SECONDS = 30
+
+
+def today_target(now: dt.datetime) -> str | None:
+    """Where `/daily/today/` sends a trainee at `now`: today's lesson once it is out (08:30), else the
+    latest one with `?from=early` (before 08:30) or `?from=rest` (a day without a lesson); None when no
+    lesson was ever published. At 08:30 every trainee asks this at once: answered from the cache for
+    30 s, separately before and after 08:30 so the switch is not delayed by the cache."""
+    out = now.time() >= PUBLISH_TIME
+    key = f"daily:today:{now.date():%Y%m%d}:{'out' if out else 'early'}"
+    target = cache.get(key)
+    if target is None:
+        lesson = daily_lesson_for(now.date())
+        if lesson is not None and out:
+            target = lesson.url
+        else:
+            latest = latest_daily_lesson(before=now.date())
+            if latest is None:
+                return None
+            target = f"{latest.url}?from={'rest' if out else 'early'}"
+        cache.set(key, target, TODAY_CACHE_SECONDS)
+    return target
+
+
+NEIGHBOURS_CACHE_SECONDS = 60  # a lesson published at 08:30 shows as "next" within a minute
+
+
 def daily_neighbours(lesson: DailyLessonPage) -> dict:
+    """The previous and next live lessons as {"url", "lesson_date"} (or None). Every trainee opening the
+    same lesson at 08:30 asks the same question: answered from the cache for a minute."""
+    today = timezone.localdate()
+    key = f"daily:neighbours:{lesson.pk}:{lesson.lesson_date:%Y%m%d}:{today:%Y%m%d}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     qs = DailyLessonPage.objects.live().only("title", "url_path", "lesson_date")
-    return {
+    found = {
         "previous": qs.filter(lesson_date__lt=lesson.lesson_date).order_by("-lesson_date").first(),
-        "next": qs.filter(lesson_date__gt=lesson.lesson_date, lesson_date__lte=timezone.localdate())
-        .order_by("lesson_date")
-        .first(),
+        "next": qs.filter(lesson_date__gt=lesson.lesson_date, lesson_date__lte=today).order_by("lesson_date").first(),
     }
+    neighbours = {name: {"url": page.url, "lesson_date": page.lesson_date} if page else None
+                  for name, page in found.items()}
+    cache.set(key, neighbours, NEIGHBOURS_CACHE_SECONDS)
+    return neighbours
 
 
 def featured_case(today: dt.date | None = None) -> CasePage | None:

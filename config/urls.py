@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", cms_views.search, name="search"),
+    path("daily/today/", cms_views.daily_today, name="daily_today"),  # the 08:30 entry point, one cached redirect
+    path("daily/<slug:slug>/", cms_views.daily_lesson),  # the lesson itself without walking the page tree
     path("api/v1/", api.urls),
     path("me/", include("learning.urls")),
     path("healthz/live", health.live, name="healthz-live"),  # liveness only: no database, broker or cache

@@ -13,13 +13,20 @@ from django.utils.translation import gettext as _
 
 from learning.models import TraineeProfile
 
+PASSWORD_OK_KEY = "learning:password_ok"
 
-def must_change_password(user) -> bool:
-    """One small query per request, remembered on the user object for the rest of the request."""
+
+def must_change_password(user, session=None) -> bool:
+    """One small query per request until the answer is "no": that is remembered in the session (only
+    imports set the flag, and only on accounts they create, so a "no" stays a "no" for the session)."""
+    if session is not None and session.get(PASSWORD_OK_KEY):
+        return False
     cached = getattr(user, "_must_change_password", None)
     if cached is None:
         cached = TraineeProfile.objects.filter(user_id=user.pk, must_change_password=True).exists()
         user._must_change_password = cached
+    if not cached and session is not None:
+        session[PASSWORD_OK_KEY] = True
     return cached
 
 
@@ -27,7 +34,8 @@ class PasswordChangeRequiredMiddleware:
     """Send a logged-in user whose profile says `must_change_password` to the password change page.
 
     Anonymous requests cost no query (the user is only looked at after the cheap path checks, and the
-    session is read by the authentication middleware anyway); logged-in ones cost one.
+    session is read by the authentication middleware anyway); signed-in ones cost one until the answer
+    is remembered in the session.
     """
 
     def __init__(self, get_response):
@@ -43,7 +51,7 @@ class PasswordChangeRequiredMiddleware:
         if (
             not request.path.startswith(self._exempt_prefixes())
             and request.user.is_authenticated
-            and must_change_password(request.user)
+            and must_change_password(request.user, request.session)
         ):
             return self._redirect(request)
         return self.get_response(request)

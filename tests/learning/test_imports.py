@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.sessions.backends.cache import SessionStore
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -335,7 +336,7 @@ def test_an_imported_user_must_change_the_password_at_first_login(client):
     assert client.get("/").status_code == 200
 
 
-def test_the_middleware_costs_no_query_when_anonymous_and_one_when_logged_in():
+def test_the_middleware_costs_no_query_when_anonymous_and_one_per_session_when_logged_in():
     middleware = PasswordChangeRequiredMiddleware(lambda request: HttpResponse("ok"))
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
@@ -343,8 +344,15 @@ def test_the_middleware_costs_no_query_when_anonymous_and_one_when_logged_in():
         assert middleware(request).status_code == 200
     assert len(anonymous) == 0
 
+    session = SessionStore()
     request = RequestFactory().get("/")
-    request.user = User.objects.get(username="trainee")
+    request.user, request.session = User.objects.get(username="trainee"), session
     with CaptureQueriesContext(connection) as logged_in:
         assert middleware(request).status_code == 200
     assert len(logged_in) == 1
+    # The "no" is remembered for the session: the next request asks nothing.
+    request = RequestFactory().get("/")
+    request.user, request.session = User.objects.get(username="trainee"), session
+    with CaptureQueriesContext(connection) as again:
+        assert middleware(request).status_code == 200
+    assert len(again) == 0
