@@ -94,3 +94,25 @@ def test_a_lesson_page_carries_quote_video_with_poster_and_metadata_preload(clie
     assert 'preload="metadata"' in html
     assert "poster=" in html
     assert "<video" in html
+
+
+def test_the_lesson_shortcut_keeps_wagtails_rules_drafts_restrictions_and_other_pages(client):
+    """/daily/<slug>/ is served without walking the page tree; it must answer exactly as Wagtail would."""
+    from django.contrib.auth.models import User
+    from wagtail.models import PageViewRestriction
+
+    with at(2027, 3, 1, 9, 0):
+        lesson = daily_lesson(dt.date(2027, 3, 1), title="快速通道一课")
+        draft = daily_lesson(dt.date(2027, 3, 2), schedule=True, title="还没上线的一课")
+        assert client.get(lesson.url).status_code == 200
+        assert "快速通道一课" in client.get(lesson.url).content.decode()
+        assert client.get(draft.url).status_code == 404  # not live: not served, not leaked
+        assert client.get("/daily/2027-03-30/").status_code == 404  # no such lesson
+        assert client.get("/daily/?month=2027-03").status_code == 200  # the index still routes through Wagtail
+
+        restriction = PageViewRestriction.objects.create(page=lesson, restriction_type=PageViewRestriction.LOGIN)
+        anonymous = client.get(lesson.url)
+        assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]  # Wagtail's hook ran
+        client.force_login(User.objects.get(username="trainee"))
+        assert client.get(lesson.url).status_code == 200
+        restriction.delete()
