@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 BEAT_TICK_JOB = "beat-tick"
 GROWTH_JOB = "growth-catch-up"
+STATS_JOB = "stats-refresh"  # every 3 minutes; administrators' figures go stale without it
 BROKER_TIMEOUT_SECONDS = 2
 
 
@@ -68,7 +69,7 @@ def _job_ages() -> dict[str, tuple]:
 
     return {
         name: (success, failures)
-        for name, success, failures in JobRun.objects.filter(name__in=[BEAT_TICK_JOB, GROWTH_JOB])
+        for name, success, failures in JobRun.objects.filter(name__in=[BEAT_TICK_JOB, GROWTH_JOB, STATS_JOB])
         .values_list("name", "last_success_at", "failures")
     }
 
@@ -89,6 +90,7 @@ def _age(runs: dict, name: str, max_age: float, require: bool, now) -> tuple[int
 def healthz(request):
     max_tick = float(getattr(settings, "HEALTHZ_MAX_TICK_AGE", 180))
     max_growth = float(getattr(settings, "HEALTHZ_MAX_GROWTH_AGE", max_tick))
+    max_stats = float(getattr(settings, "HEALTHZ_MAX_STATS_AGE", 600))
     require = bool(getattr(settings, "HEALTHZ_REQUIRE_JOBS", False))
     problems = []
 
@@ -112,6 +114,9 @@ def healthz(request):
         problems.append("beat_tick")
     if database and growth_stale:
         problems.append("growth_refresh")
+    stats_age, stats_stale = _age(runs, STATS_JOB, max_stats, require, now) if database else (None, True)
+    if database and stats_stale:
+        problems.append("stats_refresh")
 
     report = {
         "status": "degraded" if problems else "ok",
@@ -119,6 +124,7 @@ def healthz(request):
         "broker": "ok" if broker else "error",
         "beat_tick_age_seconds": tick_age,
         "growth_refresh_age_seconds": growth_age,
+        "stats_refresh_age_seconds": stats_age,
         "problems": problems,
     }
     return JsonResponse(report, status=503 if problems else 200)

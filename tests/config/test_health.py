@@ -15,7 +15,8 @@ from learning.tasks_reminders import beat_tick_task
 
 pytestmark = pytest.mark.django_db
 
-KEYS = {"status", "database", "broker", "beat_tick_age_seconds", "growth_refresh_age_seconds"}
+KEYS = {"status", "database", "broker", "beat_tick_age_seconds", "growth_refresh_age_seconds",
+        "stats_refresh_age_seconds"}
 
 
 def _ticks():
@@ -92,7 +93,19 @@ def test_a_fresh_install_without_job_runs(client):
     assert body["beat_tick_age_seconds"] is None and body["growth_refresh_age_seconds"] is None
     with override_settings(HEALTHZ_REQUIRE_JOBS=True):  # production: beat must have run
         status, body = _get(client)
-    assert status == 503 and set(body["problems"]) == {"beat_tick", "growth_refresh"}
+    assert status == 503 and set(body["problems"]) == {"beat_tick", "growth_refresh", "stats_refresh"}
+
+
+def test_statistics_older_than_ten_minutes_are_a_503(client):
+    _ticks()
+    with jobs.job_run("stats-refresh"):
+        pass
+    assert _get(client)[0] == 200
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11), tick=False):
+        _ticks()  # beat and growth are fresh: only the administrators' figures are stale
+        status, body = _get(client)
+    assert status == 503 and body["problems"] == ["stats_refresh"]
+    assert 655 <= body["stats_refresh_age_seconds"] <= 665
 
 
 def test_a_job_that_only_ever_failed_is_stale(client):
