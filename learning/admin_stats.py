@@ -12,7 +12,6 @@ organisations.
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
@@ -20,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -35,7 +36,7 @@ from learning.models import Organization
 
 PANEL_CHILDREN = 10  # children shown on the dashboard panel; the drill-down shows all of them
 MEMBERS_PER_PAGE = 50
-ORG_CHOICE_DEPTH = 3  # levels below the administrator's own scope offered in the 今日未学 chooser
+ORG_CHOICE_DEPTH = 2  # levels below each scope root offered in the 今日未学 chooser (plus the selection's trail)
 WEEKDAYS = "一二三四五六日"
 
 
@@ -62,21 +63,40 @@ def _day_label(day: dt.date) -> str:
     return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
 
 
-def trend_chart(org: Organization, day: dt.date) -> dict:
-    trend = selectors_stats.org_trend(org, day)
+def trend_chart(trend: list[tuple[dt.date, dict]]) -> dict:
     return charts.rate_chart([
         (f"{d.month}/{d.day}", _day_label(d), figures["daily_rate"], figures["participation_rate"])
         for d, figures in trend
     ])
 
 
+def _children_rows(children: list[dict]) -> str:
+    """The ranking table's rows, built here rather than in a template loop: a street can have
+    hundreds of children and the drill-down lists them all. Only the name needs escaping."""
+    prefix, suffix = reverse("learning_stats_org", args=[_URL_MARKER]).split(str(_URL_MARKER))
+    return mark_safe("".join(  # noqa: S308 — every interpolated string is escaped
+        ROW_HTML.format(pk=row["organization"].pk, rank=rank, url=escape(f"{prefix}{row['organization'].pk}{suffix}"),
+                        name=escape(row["organization"].name), daily_rate=row["daily_rate"],
+                        participation_rate=row["participation_rate"], trainees=row["trainees"])
+        for rank, row in enumerate(children, start=1)))
+
+
+_URL_MARKER = 918273645  # a placeholder id: one reverse() serves every row's link
+ROW_HTML = ('<tr data-child="{pk}"><td class="num">{rank}</td><td><a href="{url}">{name}</a></td>'
+            '<td class="num">{daily_rate}%</td><td class="num">{participation_rate}%</td>'
+            '<td class="num">{trainees}</td></tr>\n')
+
+
 def _org_block(org: Organization, day: dt.date, *, children_limit: int | None = None) -> dict:
     children = selectors_stats.child_rows(org, day)
+    shown = children[:children_limit] if children_limit else children
+    trend = selectors_stats.org_trend(org, day)  # ends with `day`: today's figures come with it
     return {
         "organization": org,
-        "summary": selectors_stats.org_summary(org, day),
-        "chart": trend_chart(org, day),
-        "children": children[:children_limit] if children_limit else children,
+        "summary": trend[-1][1],
+        "chart": trend_chart(trend),
+        "children": shown,
+        "children_rows": _children_rows(shown),
         "children_total": len(children),
     }
 
@@ -145,19 +165,15 @@ def org_detail(request, org_id: int):
 # --- 今日未学 -------------------------------------------------------------------------------------
 
 
-def organization_choices(user):
-    roots = selectors_stats.top_organizations(user)
-    base_depth = min((root.depth for root in roots), default=1)
-    return scoping.organizations_in_scope(user).filter(depth__lte=base_depth + ORG_CHOICE_DEPTH).order_by("path")
+def organization_options(user, org: Organization, root: Organization) -> str:
+    """The 今日未学 chooser's <option>s (`org` selected): see `selectors_stats.chooser_organizations`.
+    Built here rather than by a form widget, which renders a template per option."""
+    return format_html_join("", '<option value="{}"{}>{}</option>', (
+        (option.pk, SELECTED if option.pk == org.pk else "", "　" * (option.depth - 1) + option.name)
+        for option in selectors_stats.chooser_organizations(user, org, root, ORG_CHOICE_DEPTH)))
 
 
-class OrganizationChoiceForm(forms.Form):
-    org = forms.ModelChoiceField(label=gettext_lazy("组织"), queryset=Organization.objects.none(), empty_label=None)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = organization_choices(user)
-        self.fields["org"].label_from_instance = lambda org: "　" * (org.depth - 1) + org.name
+SELECTED = mark_safe(" selected")  # noqa: S308 — a constant
 
 
 class AbsentTraineesView(StreamingExportMixin, ReportView):
@@ -221,7 +237,7 @@ class AbsentTraineesView(StreamingExportMixin, ReportView):
             "organization": org,
             "lesson": lesson,
             "day_label": _day_label(self.day),
-            "chooser": OrganizationChoiceForm(initial={"org": org.pk}, user=self.request.user),
+            "chooser_options": organization_options(self.request.user, org, self.scope[1]),
             "csv_url": self.csv_export_url,
             "xlsx_url": self.xlsx_export_url,
         })

@@ -4,8 +4,9 @@ indexed anti-join per page. Callers check scope (`learning.scoping.can_manage`) 
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from cms import selectors as cms_selectors
@@ -20,8 +21,9 @@ def _rate(part: int, whole: int) -> float:
     return round(part * 100 / whole, 1) if whole else 0.0
 
 
-def figures_of(row: OrgDailyStats | None) -> dict:
-    """A rollup row as a dict with rates; zeros when the organisation had no row that day."""
+def figures_of(row: OrgDailyStats | SimpleNamespace | None) -> dict:
+    """A rollup row (or an object with its fields) as a dict with rates; zeros when the organisation had no
+    row that day."""
     figures = {field: getattr(row, field) if row else 0 for field in FIGURES}
     if not row:
         figures["credit_hours"] = Decimal("0")
@@ -54,12 +56,21 @@ def org_trend(org: Organization, day: dt.date | None = None, days: int = TREND_D
 
 
 def child_rows(org: Organization, day: dt.date | None = None, order: str = "daily_rate") -> list[dict]:
-    """The organisation's children with their figures for `day`, best first by `order`."""
+    """The organisation's children with their figures for `day`, best first by `order`: one query (the
+    children left-joined to that day's rollup rows), however many children there are."""
     day = day or timezone.localdate()
-    children = list(Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"))
-    rows = {row.organization_id: row for row in OrgDailyStats.objects.filter(
-        date=day, organization__path__startswith=org.path, organization__depth=org.depth + 1)}
-    result = [{"organization": child, **figures_of(rows.get(child.pk))} for child in children]
+    fields = [*FIGURES, "computed_at"]
+    children = (Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+                .annotate(stats_today=FilteredRelation("daily_stats", condition=Q(daily_stats__date=day)))
+                .annotate(stats_today_pk=F("stats_today__pk"),
+                          **{f"stats_today_{field}": F(f"stats_today__{field}") for field in fields})
+                .order_by("path"))
+    result = []
+    for child in children:
+        row = None
+        if child.stats_today_pk is not None:
+            row = SimpleNamespace(**{field: getattr(child, f"stats_today_{field}") for field in fields})
+        result.append({"organization": child, **figures_of(row)})
     result.sort(key=lambda item: (-item[order], item["organization"].path))
     return result
 
@@ -83,6 +94,20 @@ def scope_root_of(user, org: Organization) -> Organization | None:
         if org.path.startswith(root.path):
             return root
     return None
+
+
+def chooser_organizations(user, org: Organization, root: Organization, levels: int) -> list[Organization]:
+    """The organisations an organisation chooser offers, in tree order, one query: each of `user`'s
+    scope roots with `levels` levels below it, plus the children of every step from `root` (`org`'s
+    scope root) down to `org`, so any organisation in scope is reachable one level at a time without
+    listing a whole subtree. Callers check that `org` lies under `root`."""
+    condition = Q(pk__in=[])
+    for top in top_organizations(user):
+        condition |= Q(path__startswith=top.path, depth__lte=top.depth + levels)
+    step = Organization.steplen
+    for end in range(len(root.path), len(org.path) + 1, step):
+        condition |= Q(path__startswith=org.path[:end], depth=end // step + 1)
+    return list(Organization.objects.filter(condition).order_by("path"))
 
 
 def trail(org: Organization, root: Organization) -> list[Organization]:

@@ -178,6 +178,39 @@ def test_the_absent_list_shows_who_has_not_finished_today(today):
         path__startswith=_org(DISTRICT).path).values_list("pk", flat=True))
 
 
+def _chooser(client: Client, code: str) -> tuple[set[str], str]:
+    """(the codes the 今日未学 chooser offers, the selected one) with `code` chosen."""
+    html = client.get(_absent_url(code)).content.decode()
+    chooser = html.split('<select name="org"')[1].split("</select>")[0]
+    pks = {int(pk) for pk in re.findall(r'<option value="(\d+)"', chooser)}
+    selected = re.findall(r'<option value="(\d+)" selected>', chooser)
+    codes = set(Organization.objects.filter(pk__in=pks).values_list("code", flat=True))
+    return codes, Organization.objects.get(pk=selected[0]).code
+
+
+def test_the_chooser_offers_two_levels_and_the_way_down_to_the_selection(today):
+    """A province-scale subtree is not listed whole: two levels below the scope root, plus the children
+    of every organisation from the root down to the chosen one, all inside the scope."""
+    community = _org(COMMUNITY)
+    grids = [community.add_child(name=f"网格{n}", code=f"{COMMUNITY}0{n}", level=Organization.Level.GRID)
+             for n in range(1, 4)]
+    cell = grids[0].add_child(name="楼栋", code=f"{COMMUNITY}0101", level=Organization.Level.GRID)
+    other = _org("2201040201").add_child(name="南湖网格", code="220104020101", level=Organization.Level.GRID)
+    client = _client("district_admin")
+    two_levels = set(Organization.objects.filter(path__startswith=_org(DISTRICT).path, depth__lte=_org(DISTRICT).depth + 2)
+                     .values_list("code", flat=True))
+
+    codes, selected = _chooser(client, DISTRICT)
+    assert (codes, selected) == (two_levels, DISTRICT)
+    codes, selected = _chooser(client, COMMUNITY)
+    assert (codes, selected) == (two_levels | {g.code for g in grids}, COMMUNITY)
+    codes, selected = _chooser(client, cell.code)
+    assert (codes, selected) == (two_levels | {g.code for g in grids} | {cell.code}, cell.code)
+    assert other.code not in codes and "220102" not in codes  # another street's grid, another district
+    codes, _selected = _chooser(_client("street_admin"), COMMUNITY)
+    assert DISTRICT not in codes and "22010402" not in codes and {g.code for g in grids} <= codes
+
+
 def test_the_absent_list_defaults_to_the_scope_root(today):
     html = _client("street_admin").get("/admin/stats/absent/").content.decode()
     assert f'data-absent-org="{_org(STREET).pk}"' in html
