@@ -35,7 +35,12 @@ def _check_window(quiz: Quiz, now: dt.datetime) -> None:
         raise QuizError("closed", _("测验已关闭，不能再作答。"))
 
 
-def _grade(attempt: Attempt, now: dt.datetime) -> Attempt:
+# What grading writes: the paper and the answers stay as they are, so they are not sent again.
+GRADED_FIELDS = ["status", "submitted_at", "score", "max_score", "passed", "results"]
+
+
+def _grade(attempt: Attempt, user, now: dt.datetime) -> Attempt:
+    """Grade `attempt` (of `user`, the request's user: not loaded again) as of `now`."""
     quiz = attempt.quiz
     earned_total, max_total, results = Decimal("0"), Decimal("0"), {}
     for question, order in paper_questions(attempt.paper):
@@ -50,13 +55,13 @@ def _grade(attempt: Attempt, now: dt.datetime) -> Attempt:
     attempt.score, attempt.max_score = earned_total.quantize(cents), max_total.quantize(cents)
     attempt.results = results
     attempt.passed = bool(max_total) and attempt.score * 100 >= attempt.max_score * quiz.pass_mark
-    attempt.save()
+    attempt.save(update_fields=GRADED_FIELDS)
     if attempt.passed:
         hours, points = learning.quiz_credit()
         learning.ledger_record(user_id=attempt.user_id, kind=learning.LedgerKind.QUIZ, object_id=quiz.pk,
                                title=quiz.title, credit_hours=hours, points=points, occurred_at=now)
     # A graded (daily) or passed (lesson, course) quiz may complete the page it belongs to.
-    learning.completion_recheck(user=attempt.user, page_id=quiz.page_id, now=now)
+    learning.completion_recheck(user=user, page_id=quiz.page_id, page=quiz.page, now=now)
     return attempt
 
 
@@ -69,13 +74,15 @@ def attempt_start(*, user, quiz: Quiz, now: dt.datetime | None = None) -> Attemp
     """The trainee's open attempt (resumed as saved), or a new one with a freshly drawn paper."""
     now = now or timezone.now()
     _check_window(quiz, now)
-    open_attempt = Attempt.objects.select_for_update().filter(
-        quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
-    if open_attempt and not _expired(open_attempt, now):
-        return open_attempt
+    # One locked read of the trainee's attempts at this quiz (a handful): the open one and how many were used.
+    attempts = list(Attempt.objects.select_for_update().filter(quiz=quiz, user=user))
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     if open_attempt:
-        _grade(open_attempt, open_attempt.deadline)  # ran out of time while away: grade what was saved
-    used = Attempt.objects.filter(quiz=quiz, user=user).count()
+        open_attempt.quiz = quiz  # already loaded, with its page
+        if not _expired(open_attempt, now):
+            return open_attempt
+        _grade(open_attempt, user, open_attempt.deadline)  # ran out of time while away: grade what was saved
+    used = len(attempts)
     if used >= quiz.attempts_allowed:
         raise QuizError("no_attempts_left", _("作答次数已用完（共 %(n)d 次）。") % {"n": quiz.attempts_allowed})
     seed = secrets.randbits(62)
@@ -89,12 +96,16 @@ def attempt_start(*, user, quiz: Quiz, now: dt.datetime | None = None) -> Attemp
                 started_at=now, deadline=deadline,
             )
     except IntegrityError:  # a concurrent start won the race: resume that one
-        return Attempt.objects.get(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS)
+        attempt = Attempt.objects.get(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS)
+        attempt.quiz = quiz
+        return attempt
 
 
-def _own_attempt(user, attempt_id: int) -> Attempt:
-    attempt = Attempt.objects.select_for_update().select_related("quiz", "quiz__page").filter(
-        pk=attempt_id, user=user).first()
+def _own_attempt(user, attempt_id: int, *, with_quiz: bool) -> Attempt:
+    """`user`'s attempt, locked for this transaction: only its own row (`of`), not its quiz's and page's,
+    which every trainee taking the quiz reads at the same time."""
+    attempts = Attempt.objects.select_for_update(of=("self",)).filter(pk=attempt_id, user=user)
+    attempt = (attempts.select_related("quiz", "quiz__page") if with_quiz else attempts).first()
     if attempt is None:  # another trainee's attempt is indistinguishable from a missing one
         raise QuizError("not_found", _("答卷不存在。"), 404)
     return attempt
@@ -103,7 +114,7 @@ def _own_attempt(user, attempt_id: int) -> Attempt:
 @transaction.atomic
 def answers_save(*, user, attempt_id: int, answers: dict, now: dt.datetime | None = None) -> Attempt:
     now = now or timezone.now()
-    attempt = _own_attempt(user, attempt_id)
+    attempt = _own_attempt(user, attempt_id, with_quiz=False)  # saving needs only the attempt's own row
     if attempt.status == Attempt.Status.GRADED:
         raise QuizError("already_submitted", _("答卷已提交，不能再修改。"))
     if _expired(attempt, now):
@@ -122,7 +133,7 @@ def answers_save(*, user, attempt_id: int, answers: dict, now: dt.datetime | Non
 def attempt_submit(*, user, attempt_id: int, now: dt.datetime | None = None) -> Attempt:
     """Grade once; a repeated submit (double click, retry) returns the same graded attempt."""
     now = now or timezone.now()
-    attempt = _own_attempt(user, attempt_id)
+    attempt = _own_attempt(user, attempt_id, with_quiz=True)
     if attempt.status == Attempt.Status.GRADED:
         return attempt
-    return _grade(attempt, min(now, attempt.deadline) if attempt.deadline else now)
+    return _grade(attempt, user, min(now, attempt.deadline) if attempt.deadline else now)

@@ -190,28 +190,50 @@ def progress_record(
     }
 
 
-@transaction.atomic
-def completion_recheck(*, user, page_id: int, now: dt.datetime | None = None) -> bool:
+def _page_model(page_id: int, page=None):
+    """The specific class of page `page_id`, from `page` (generic or specific) when the caller has it."""
+    if page is not None and page.pk == page_id:
+        content_type_id = page.content_type_id
+    else:
+        content_type_id = Page.objects.filter(pk=page_id).values_list("content_type_id", flat=True).first()
+    if content_type_id is None:
+        return None
+    return ContentType.objects.get_for_id(content_type_id).model_class() or Page
+
+
+def _completable_page(model, page_id: int):
+    """Page `page_id` as its specific `model`, with its video (for `required_seconds`), in one query."""
+    pages = model.objects.filter(pk=page_id)
+    if any(field.name == "video" for field in model._meta.concrete_fields):
+        pages = pages.select_related("video")
+    return pages.first()
+
+
+@transaction.atomic(savepoint=False)  # inside a quiz submission: part of its transaction, no savepoint of its own
+def completion_recheck(*, user, page_id: int, page=None, now: dt.datetime | None = None) -> bool:
     """Complete `page_id` for `user` if everything it needs is now done (e.g. its quiz just passed).
 
-    Idempotent: completing twice credits nothing twice. Returns whether the page is complete."""
+    `page` is that page if the caller has it already (generic or specific; it is not read again to learn
+    its type). Idempotent: completing twice credits nothing twice. Returns whether the page is complete.
+    A lesson without progress, or already complete, costs one query: its locked progress row."""
     now = now or timezone.now()
-    page = Page.objects.filter(pk=page_id).first()
-    if page is None:
+    model = _page_model(page_id, page)
+    if model is None:
         return False
-    page = page.specific
-    if isinstance(page, CoursePage):
-        _course_completion(user=user, course=page, now=now)
-        return Enrollment.objects.filter(user=user, course=page, completed_at__isnull=False).exists()
-    progress = LessonProgress.objects.select_for_update().filter(user=user, page_id=page.pk).first()
+    if issubclass(model, CoursePage):
+        course = page if isinstance(page, CoursePage) else CoursePage.objects.get(pk=page_id)
+        _course_completion(user=user, course=course, now=now)
+        return Enrollment.objects.filter(user=user, course=course, completed_at__isnull=False).exists()
+    progress = LessonProgress.objects.select_for_update().filter(user=user, page_id=page_id).first()
     if progress is None:
         return False
-    if progress.completed_at is None and progress.effective_seconds >= required_seconds(page) and requirements_met(
-        user, page
-    ):
+    if progress.completed_at is not None:
+        return True
+    page = _completable_page(model, page_id)
+    if page is not None and progress.effective_seconds >= required_seconds(page) and requirements_met(user, page):
         progress.completed_at = now
         progress.save(update_fields=["completed_at", "updated_at"])
         if isinstance(page, LessonPage):
-            page.course = page.get_parent().specific
+            page.course = CoursePage.objects.get(path=page.path[: -page.steplen])  # its parent, in one query
         _credit_completion(user=user, page=page, now=now)
     return progress.completed_at is not None
