@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -36,10 +36,9 @@ CATCH_UP_SAFETY_IDS = 10_000  # re-check recent ids: a slow transaction may comm
 
 
 def _day_rows(user_ids: list[int], start: dt.date, end: dt.date):
-    """Per (trainee, local day): (user id, day, 学时, 积分, entries, then one count per kind in
-    KIND_FIELDS order) — one query, plain tuples (a rebuild reads hundreds of thousands of them)."""
+    """Per (trainee, local day): (user id, day, 学时, 积分, entries) — one query, plain tuples (a
+    rebuild reads hundreds of thousands of them)."""
     tz = timezone.get_current_timezone()
-    per_kind = {f"n_{kind}": Count("id", filter=Q(kind=kind)) for kind in KIND_FIELDS}
     return (
         LedgerEntry.objects.filter(
             user_id__in=user_ids,
@@ -48,18 +47,34 @@ def _day_rows(user_ids: list[int], start: dt.date, end: dt.date):
         )
         .annotate(day=TruncDate("occurred_at", tzinfo=tz))
         .values("user_id", "day")
-        .annotate(hours=Sum("credit_hours"), points=Sum("points"), n=Count("id"), **per_kind)
-        .values_list("user_id", "day", "hours", "points", "n", *per_kind)
+        .annotate(hours=Sum("credit_hours"), points=Sum("points"), n=Count("id"))
+        .values_list("user_id", "day", "hours", "points", "n")
         .order_by()
     )
 
 
-def _last_activity(user_ids: list[int], year: int) -> dict[int, dt.datetime]:
+def _plain_rows(queryset) -> list[tuple]:
+    """The rows of a `values_list` queryset. PostgreSQL already returns dates, Decimals and ints, so
+    there the query runs on a plain cursor, without the ORM's per-value converters (a third of the
+    time of reading a rebuild's day rows); other databases (SQLite) need them."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _year_totals(user_ids: list[int], year: int) -> dict[int, tuple]:
+    """Per trainee with entries in `year` (local time): (last activity, then one count per kind in
+    KIND_FIELDS order) — per trainee rather than per day, so the day rows stay narrow."""
     tz = timezone.get_current_timezone()
-    return dict(LedgerEntry.objects.filter(
+    per_kind = {f"n_{kind}": Count("id", filter=Q(kind=kind)) for kind in KIND_FIELDS}
+    return {uid: rest for uid, *rest in LedgerEntry.objects.filter(
         user_id__in=user_ids,
         occurred_at__gte=dt.datetime(year, 1, 1, tzinfo=tz), occurred_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz),
-    ).order_by().values("user_id").annotate(last=Max("occurred_at")).values_list("user_id", "last"))
+    ).order_by().values("user_id").annotate(last=Max("occurred_at"), **per_kind)
+        .values_list("user_id", "last", *per_kind)}
 
 
 def _streaks(active: set[dt.date], days: list[dt.date], position: dict[dt.date, int], year: int,
@@ -84,6 +99,9 @@ def _streaks(active: set[dt.date], days: list[dt.date], position: dict[dt.date, 
 
 
 def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dict[int, int]):
+    """(records, snapshots) of `user_ids` for `year` as plain rows — records in RECORD_COLUMNS order,
+    snapshots in SNAPSHOT_COLUMNS order — ready for `_write` (a rebuild makes ten rows per trainee;
+    model instances cost more than the arithmetic)."""
     start = dt.date(year, 1, 1) - dt.timedelta(days=STREAK_LOOKBACK_DAYS)
     end = dt.date(year, 12, 31)
     reference = min(end, today)
@@ -93,40 +111,46 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
     cap = rules.rule("daily_points_cap")
     target = Decimal(rules.rule("annual_target_hours"))
 
-    records = {uid: GrowthRecord(user_id=uid, year=year, target_hours=target, last_entry_id=global_top.get(uid, 0))
-               for uid in user_ids}
+    # Per trainee: [学时, 积分] within the year.
+    totals: dict[int, list] = {}
     active: dict[int, set[dt.date]] = defaultdict(set)
     weeks: dict[tuple[int, dt.date], list] = defaultdict(lambda: [Decimal("0"), 0, 0])
-    kind_fields = list(KIND_FIELDS.values())
-    for uid, day, hours, points, entries, *per_kind in _day_rows(user_ids, start, end + dt.timedelta(days=6)):
+    mondays: dict[dt.date, dt.date] = {}
+    for uid, day, hours, points, entries in _plain_rows(_day_rows(user_ids, start, end + dt.timedelta(days=6))):
         active[uid].add(day)
         hours = hours or 0
         capped = min(points or 0, cap)
-        monday = day - dt.timedelta(days=day.weekday())
+        monday = mondays.get(day)
+        if monday is None:
+            monday = mondays[day] = day - dt.timedelta(days=day.weekday())
         if first_monday <= monday <= end:
             week = weeks[(uid, monday)]
             week[0] += hours
             week[1] += capped
             week[2] += entries
-        if day.year != year:
-            continue
-        record = records[uid]
-        record.credit_hours += hours
-        record.points += capped
-        for field, count in zip(kind_fields, per_kind, strict=True):
-            if count:
-                setattr(record, field, getattr(record, field) + count)
-    for uid, last in _last_activity(user_ids, year).items():
-        records[uid].last_activity_at = last
+        if day.year == year:
+            total = totals.get(uid)
+            if total is None:
+                totals[uid] = [Decimal("0") + hours, capped]
+            else:
+                total[0] += hours
+                total[1] += capped
+    year_totals = _year_totals(user_ids, year)
     # A record exists for every trainee with activity in the year's window (which starts before the
     # year, so a streak carried over New Year already shows in January) — on every path alike.
-    records = {uid: record for uid, record in records.items() if any(day <= end for day in active[uid])}
-    for uid, record in records.items():
-        record.current_streak, record.longest_streak, record.streak_last_day = _streaks(
-            active[uid], days, position, year, reference)
-    snapshots = [GrowthSnapshot(user_id=uid, week_start=monday, credit_hours=v[0], points=v[1], activities=v[2])
-                 for (uid, monday), v in weeks.items()]
-    return list(records.values()), snapshots
+    records = []
+    nothing = (None, *(0 for _ in KIND_FIELDS))
+    for uid in user_ids:
+        if not any(day <= end for day in active.get(uid, ())):
+            continue
+        hours, points = totals.get(uid, (Decimal("0"), 0))
+        last, *counts = year_totals.get(uid, nothing)
+        current, longest, last_day = _streaks(active[uid], days, position, year, reference)
+        records.append((uid, year, hours, points, target, current, longest, last_day, last,
+                        global_top.get(uid, 0), *counts))
+    # In key order, as the records are: concurrent rebuilds of the same trainees lock rows in one order.
+    snapshots = [(uid, monday, v[0], v[1], v[2]) for (uid, monday), v in sorted(weeks.items())]
+    return records, snapshots
 
 
 def _week_range(year: int) -> tuple[dt.date, dt.date]:
@@ -135,32 +159,94 @@ def _week_range(year: int) -> tuple[dt.date, dt.date]:
     return first - dt.timedelta(days=first.weekday()), dt.date(year, 12, 31)
 
 
+# Column order of the rows `_records_for` makes (`updated_at` is appended on insert only, as
+# `bulk_create(update_conflicts=…)` did: an unchanged record keeps its timestamp).
+RECORD_COLUMNS = ["user_id", "year", "credit_hours", "points", "target_hours", "current_streak", "longest_streak",
+                  "streak_last_day", "last_activity_at", "last_entry_id", *KIND_FIELDS.values()]
+SNAPSHOT_COLUMNS = ["user_id", "week_start", "credit_hours", "points", "activities"]
+WRITE_BATCH_ROWS = 1000
+UNNEST_BATCH_ROWS = 10_000
+
+
+def _upsert(cursor, model, columns: list[str], keys: list[str], rows: list[tuple]) -> None:
+    """`INSERT … ON CONFLICT (keys) DO UPDATE` of plain rows, in batches, values as parameters. A row
+    whose values did not change is left alone (no new row version). PostgreSQL gets one array per
+    column (`unnest`): a multi-row VALUES list of ~17,000 placeholders costs psycopg more to parse
+    than the server to write; other databases (SQLite) get the multi-row VALUES."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    updated = [c for c in columns if c not in keys and c != "updated_at"]
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"  # null-safe "differs"
+    head = f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
+    tail = (f" ON CONFLICT ({', '.join(quote(c) for c in keys)}) DO UPDATE SET "
+            + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in updated)
+            + " WHERE " + " OR ".join(f"{table}.{quote(c)} {distinct} EXCLUDED.{quote(c)}" for c in updated))
+    if connection.vendor == "postgresql":
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        sql = head + "SELECT * FROM unnest(" + ", ".join(
+            f"%s::{fields[c].cast_db_type(connection)}[]" for c in columns) + ")" + tail
+        for offset in range(0, len(rows), UNNEST_BATCH_ROWS):
+            cursor.execute(sql, [list(column) for column in zip(*rows[offset: offset + UNNEST_BATCH_ROWS], strict=True)])
+        return
+    per_batch = WRITE_BATCH_ROWS
+    if connection.features.max_query_params:
+        per_batch = max(1, min(per_batch, connection.features.max_query_params // len(columns)))
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    statements = {}
+    for offset in range(0, len(rows), per_batch):
+        chunk = rows[offset: offset + per_batch]
+        sql = statements.get(len(chunk))
+        if sql is None:
+            sql = statements[len(chunk)] = head + "VALUES " + ", ".join([row_sql] * len(chunk)) + tail
+        cursor.execute(sql, [value for row in chunk for value in row])
+
+
 @transaction.atomic
-def _write(records: list[GrowthRecord], snapshots: list[GrowthSnapshot], user_ids: list[int], year: int) -> None:
-    GrowthRecord.objects.bulk_create(records, update_conflicts=True, unique_fields=["user", "year"],
-                                     update_fields=RECORD_FIELDS, batch_size=1000)
-    # Replace the year's weeks wholesale, so a rebuild is exact and a re-run writes the same rows.
+def _write(records: list[tuple], snapshots: list[tuple], user_ids: list[int], year: int) -> None:
+    ops = connection.ops
+    date, when, number = ops.adapt_datefield_value, ops.adapt_datetimefield_value, ops.adapt_decimalfield_value
+    now = when(timezone.now())
+    records = [(uid, y, number(hours), points, number(target), current, longest, date(last_day), when(last),
+                top, *counts, now)
+               for uid, y, hours, points, target, current, longest, last_day, last, top, *counts in records]
+    snapshots = [(uid, date(monday), number(hours), points, n) for uid, monday, hours, points, n in snapshots]
+    with connection.cursor() as cursor:
+        _upsert(cursor, GrowthRecord, [*RECORD_COLUMNS, "updated_at"], ["user_id", "year"], records)
+        # Upsert the year's weeks on (user, week_start), then delete the weeks that no longer hold
+        # anything, so a rebuild is exact and a re-run writes the same rows.
+        _upsert(cursor, GrowthSnapshot, SNAPSHOT_COLUMNS, ["user_id", "week_start"], snapshots)
     first_monday, last_day = _week_range(year)
-    GrowthSnapshot.objects.filter(user_id__in=user_ids, week_start__range=(first_monday, last_day)).delete()
-    GrowthSnapshot.objects.bulk_create(snapshots, batch_size=1000)
+    in_year = GrowthSnapshot.objects.filter(user_id__in=user_ids, week_start__range=(first_monday, last_day))
+    expected = defaultdict(int)
+    for uid, *_ in snapshots:
+        expected[uid] += 1
+    stale_users = [uid for uid, n in in_year.order_by().values("user_id").annotate(n=Count("id"))
+                   .values_list("user_id", "n") if n != expected.get(uid, 0)]
+    if stale_users:
+        keep = {(uid, monday) for uid, monday, *_ in snapshots}
+        stale = [pk for pk, uid, monday in in_year.filter(user_id__in=stale_users)
+                 .values_list("pk", "user_id", "week_start") if (uid, date(monday)) not in keep]
+        GrowthSnapshot.objects.filter(pk__in=stale).delete()
 
 
-def _annual_certificates(records: list[GrowthRecord], year: int) -> None:
+def _annual_certificates(records: list[tuple], year: int) -> None:
     """Issue the 学时证明 to trainees who have reached the year's target and do not hold it yet."""
     from django.contrib.auth import get_user_model
 
     from learning.models import Certificate
     from learning.services.certificates import certificate_for_annual_target
 
-    reached = {r.user_id: r for r in records if r.target_hours and r.credit_hours >= r.target_hours}
+    hours_at, target_at = RECORD_COLUMNS.index("credit_hours"), RECORD_COLUMNS.index("target_hours")
+    reached = {r[0]: (r[hours_at], r[target_at]) for r in records if r[target_at] and r[hours_at] >= r[target_at]}
     if not reached:
         return
     holders = set(Certificate.objects.filter(kind=Certificate.Kind.ANNUAL, object_id=year, user_id__in=reached)
                   .values_list("user_id", flat=True))
     for user in get_user_model().objects.filter(pk__in=set(reached) - holders):
-        record = reached[user.pk]
-        certificate_for_annual_target(user=user, year=year, credit_hours=record.credit_hours,
-                                      target_hours=record.target_hours)
+        credit_hours, target_hours = reached[user.pk]
+        certificate_for_annual_target(user=user, year=year, credit_hours=credit_hours, target_hours=target_hours)
 
 
 def growth_rebuild(*, user_ids: list[int] | None = None, year: int | None = None, batch_size: int = 2000,
