@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from assessments.scores import final_exam_scores
 from cms.models import CoursePage, LessonPage, Track
 from learning.api import exam_scores
 from learning.models import Organization, TraineeProfile, TrainingClass
+from tests.helpers import login, org
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,8 @@ HEADER = ("测验", "所属内容", "参加人数", "通过人数", "通过率�
 TZ = timezone.get_current_timezone()
 
 
-def login(username) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
-def org(code) -> Organization:
-    return Organization.objects.get(code=code)
 
 
 def users_under(code) -> list[User]:

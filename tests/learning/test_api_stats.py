@@ -17,6 +17,7 @@ from learning.models import LedgerEntry, Organization, OrgDailyStats, TraineePro
 from learning.services import api_token_create
 from learning.services.stats import FIGURES, stats_rebuild_day
 from tests.cms.factories import daily_lesson
+from tests.helpers import org
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -28,8 +29,6 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SH)
 
 
-def org(code: str) -> Organization:
-    return Organization.objects.get(code=code)
 
 
 def bearer(username: str) -> dict:

@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from learning.models import (
     TrainingClass,
 )
 from learning.services.enrollment import class_sync_enrollments
+from tests.helpers import login, org
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,8 @@ DISTRICT, OTHER_DISTRICT, OTHER_CITY = "220104", "220102", "2202"  # 朝阳区, 
 TZ = timezone.get_current_timezone()
 
 
-def login(username) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
-def org(code) -> Organization:
-    return Organization.objects.get(code=code)
 
 
 def trainees_under(code) -> list[TraineeProfile]:

@@ -36,6 +36,7 @@ from learning.models import (
 from learning.services import stats
 from learning.tasks import stats_refresh_task
 from tests.cms.factories import daily_lesson
+from tests.helpers import org
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -49,8 +50,6 @@ def at(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=SH)
 
 
-def org(code: str) -> Organization:
-    return Organization.objects.get(code=code)
 
 
 def make_trainee(username: str, organization: Organization | None, *, joined: dt.datetime | None = None,
