@@ -41,9 +41,22 @@ def daily_lessons_in_month(index_page: Page, year: int, month: int) -> list[Dail
     )
 
 
+LESSON_CACHE_SECONDS = 30
+
+
 def live_daily_lesson_at(url_path: str) -> DailyLessonPage | None:
-    """The live daily lesson at Wagtail `url_path`, with its video, in one query."""
-    return DailyLessonPage.objects.live().select_related("video").filter(url_path=url_path).first()
+    """The live daily lesson at Wagtail `url_path`, with its video: one query, then the cache for 30 s
+    (at 08:30 every trainee asks for the same page; an edit or unpublish shows within 30 s)."""
+    key = f"daily:lesson:{url_path}"
+    try:
+        lesson = cache.get(key)
+    except Exception:  # noqa: BLE001 - e.g. a pickle from before a deploy: a miss, never an error page
+        lesson = None
+    if lesson is None:
+        lesson = DailyLessonPage.objects.live().select_related("video").filter(url_path=url_path).first()
+        if lesson is not None:
+            cache.set(key, lesson, LESSON_CACHE_SECONDS)
+    return lesson
 
 
 TODAY_CACHE_SECONDS = 30

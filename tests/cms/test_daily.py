@@ -116,3 +116,17 @@ def test_the_lesson_shortcut_keeps_wagtails_rules_drafts_restrictions_and_other_
         client.force_login(User.objects.get(username="trainee"))
         assert client.get(lesson.url).status_code == 200
         restriction.delete()
+
+
+def test_an_edited_lesson_shows_within_thirty_seconds(client):
+    """At 08:30 the lesson comes from the cache; an editor's correction still reaches everybody quickly."""
+    with at(2027, 3, 3, 9, 0) as clock:
+        lesson = daily_lesson(dt.date(2027, 3, 3), title="原来的标题")
+        assert "原来的标题" in client.get(lesson.url).content.decode()
+        lesson.title = "改正后的标题"
+        lesson.save_revision().publish()
+        clock.shift(dt.timedelta(seconds=31))
+        assert "改正后的标题" in client.get(lesson.url).content.decode()
+        lesson.unpublish()
+        clock.shift(dt.timedelta(seconds=31))
+        assert client.get(lesson.url).status_code == 404
