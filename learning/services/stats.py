@@ -159,12 +159,18 @@ def stats_refresh(*, today: dt.date | None = None) -> list[dt.date]:
     today = today or timezone.localdate()
     job, _ = JobRun.objects.get_or_create(name=REFRESH_JOB)
     tz = timezone.get_current_timezone()
-    recent = LedgerEntry.objects.filter(id__gt=max(0, job.cursor - SAFETY_IDS))
-    highest = recent.aggregate(top=Max("id"))["top"] or job.cursor
-    # Every day touched by a recent entry, including the safety window below the cursor: an entry
-    # whose transaction committed after the last run read the cursor still gets its day recomputed.
-    days = {today} | set(recent.annotate(day=TruncDate("occurred_at", tzinfo=tz))
-                         .order_by().values_list("day", flat=True).distinct())
+    if not job.cursor:
+        # The first run after installing (or after the job row was deleted) starts from now: rolling up
+        # a whole history is `manage.py stats_rebuild --days N`, not a 3-minute task's job.
+        highest = LedgerEntry.objects.aggregate(top=Max("id"))["top"] or 0
+        days = {today}
+    else:
+        recent = LedgerEntry.objects.filter(id__gt=max(0, job.cursor - SAFETY_IDS))
+        highest = recent.aggregate(top=Max("id"))["top"] or job.cursor
+        # Every day touched by a recent entry, including the safety window below the cursor: an entry
+        # whose transaction committed after the last run read the cursor still gets its day recomputed.
+        days = {today} | set(recent.annotate(day=TruncDate("occurred_at", tzinfo=tz))
+                             .order_by().values_list("day", flat=True).distinct())
     for day in sorted(days):
         stats_rebuild_day(day)
     class_stats_rebuild()

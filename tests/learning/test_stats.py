@@ -415,3 +415,20 @@ def test_class_stats_members_completed_and_no_average_without_exams():
     stats.class_stats_rebuild(class_ids=[training_class.pk])
     row.refresh_from_db()
     assert (row.members, row.completed, row.average_score) == (len(members), 1, None)
+
+
+def test_the_first_refresh_after_installing_rolls_up_today_only_and_starts_its_cursor(cast, monkeypatch):
+    """A college installed onto a year of ledger must not have its first 3-minute task recompute a year;
+    the history is `stats_rebuild --days N`. From then on, the cursor catches up every new entry."""
+    monkeypatch.setattr(stats, "SAFETY_IDS", 1)  # keep the demo history out of the re-read window
+    JobRun.objects.filter(name=stats.REFRESH_JOB).delete()
+    home_a = cast[0]
+    thursday = MONDAY + dt.timedelta(days=3)
+    with time_machine.travel(at(thursday, dt.time(10)), tick=False):
+        add_entry(home_a, at(MONDAY, dt.time(9)), "lesson")  # history from before the install
+        assert stats.stats_refresh() == [thursday]
+        assert JobRun.objects.get(name=stats.REFRESH_JOB).cursor == LedgerEntry.objects.order_by("-id")[0].pk
+        assert not OrgDailyStats.objects.filter(date=MONDAY).exists()
+        add_entry(home_a, at(MONDAY, dt.time(11)), "case")  # a late entry for that day, after the install
+        assert stats.stats_refresh() == [MONDAY, thursday]
+    assert OrgDailyStats.objects.filter(date=MONDAY, organization=home_a.profile.organization).exists()
