@@ -61,9 +61,6 @@ class QuizReportView(ScopedReportView):
     export_headings = {"title": _("测验"), "page.title": _("所属内容"), "participants": _("参加人数"),
                        "passers": _("通过人数"), "pass_rate": _("通过率（%）"), "average": _("平均分")}
 
-    def empty_queryset(self):
-        return Quiz.objects.none()
-
     def report_queryset(self, values):
         start, end = date_range_of(values)
         trainees = report_trainees(self.request.user, organization=values.get("organization"),

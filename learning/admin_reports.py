@@ -9,6 +9,7 @@ rows. Figures that cannot be annotated are attached per page (or per export chun
 """
 
 import datetime as dt
+from abc import ABCMeta, abstractmethod
 from decimal import Decimal
 
 import django_filters
@@ -103,7 +104,7 @@ def date_range_of(values: dict) -> tuple[dt.date | None, dt.date | None]:
     return start, stop
 
 
-class ScopedReportView(StreamingExportMixin, ReportView):
+class ScopedReportView(StreamingExportMixin, ReportView, metaclass=ABCMeta):
     """A report for organisation administrators and superusers, 50 rows a page, exportable.
 
     Subclasses implement `report_queryset(values)` (values: the filters' cleaned data) and may set
@@ -144,10 +145,12 @@ class ScopedReportView(StreamingExportMixin, ReportView):
         return False
 
     def empty_queryset(self):
-        raise NotImplementedError
+        """No rows, of the model the report lists (its filter set's model)."""
+        return self.filterset_class._meta.model.objects.none()
 
+    @abstractmethod
     def report_queryset(self, values: dict):
-        raise NotImplementedError
+        """The report's rows for the filters' cleaned `values`, already limited to the user's scope."""
 
     def get_filtered_queryset(self):
         values = self.filter_values
@@ -219,9 +222,6 @@ class ClassReportView(ScopedReportView):
     def needs_choice(self) -> bool:
         return self.filter_values is not None and self.training_class is None
 
-    def empty_queryset(self):
-        return TraineeProfile.objects.none()
-
     def get_page_subtitle(self):
         return self.training_class.name if self.training_class else ""
 
@@ -278,9 +278,6 @@ class CourseReportView(ScopedReportView):
     export_headings = {"title": _("课程"), "track_name": _("专题"), "enrolled": _("选课人数"), "completed": _("完成人数"),
                        "completion_rate": _("完成率（%）"), "hours": _("学时合计")}
 
-    def empty_queryset(self):
-        return CoursePage.objects.none()
-
     def report_queryset(self, values):
         self.period = date_range_of(values)
         organization, training_class = values.get("organization"), values.get("training_class")
@@ -334,9 +331,6 @@ class HoursRankingView(ScopedReportView):
     list_export = ["rank", "real_name", "organization.name", "hours", "points", "activities"]
     export_headings = {"rank": _("排名"), "real_name": _("姓名"), "organization.name": _("所属组织"),
                        "hours": _("学时"), "points": _("积分"), "activities": _("学习次数")}
-
-    def empty_queryset(self):
-        return TraineeProfile.objects.none()
 
     def report_queryset(self, values):
         start, end = date_range_of(values)
