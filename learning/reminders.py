@@ -66,9 +66,14 @@ def send_daily_reminder(now: dt.datetime) -> NotifyResult:
     if lesson is None:
         return NotifyResult()
     done = LessonProgress.objects.filter(page_id=lesson.pk, completed_at__isnull=False).values("user_id")
+    return _remind_not_done(_trainee_ids().exclude(user_id__in=done), today, lesson)
+
+
+def _remind_not_done(user_ids, today: dt.date, lesson) -> NotifyResult:
+    """Today's "not done yet" reminder: one reason per day, whoever sends it (the afternoon job or an
+    administrator's button), so nobody gets it twice."""
     return notify(
-        user_ids=_trainee_ids().exclude(user_id__in=done), kind=Notification.Kind.DAILY_REMINDER,
-        reason=f"daily_reminder:{today:%Y-%m-%d}",
+        user_ids=user_ids, kind=Notification.Kind.DAILY_REMINDER, reason=f"daily_reminder:{today:%Y-%m-%d}",
         title=_("今天的每日一课还没有学习"),
         body=_("“%(title)s”只需几分钟，学完计入学时和连续学习天数。") % {"title": lesson.title},
         url=lesson.url or "",
@@ -212,11 +217,4 @@ def send_absent_reminder(*, organization: Organization, now: dt.datetime) -> tup
         return NotifyResult(), 0
     _lesson, absent = absent_trainees(organization, today)
     not_done = absent.count()
-    result = notify(
-        user_ids=absent.values("user_id"), kind=Notification.Kind.DAILY_REMINDER,
-        reason=f"daily_reminder:{today:%Y-%m-%d}",
-        title=_("今天的每日一课还没有学习"),
-        body=_("“%(title)s”只需几分钟，学完计入学时和连续学习天数。") % {"title": lesson.title},
-        url=lesson.url or "",
-    )
-    return result, not_done
+    return _remind_not_done(absent.values("user_id"), today, lesson), not_done

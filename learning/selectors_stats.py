@@ -75,6 +75,12 @@ def child_rows(org: Organization, day: dt.date | None = None, order: str = "dail
     return result
 
 
+def _finished(lesson):
+    """Sub-select: the trainee (OuterRef user_id) has the ledger entry for completing `lesson`."""
+    return Exists(LedgerEntry.objects.filter(user_id=OuterRef("user_id"), kind=LedgerEntry.Kind.DAILY,
+                                             object_id=lesson.pk))
+
+
 def absent_trainees(org: Organization, day: dt.date | None = None) -> tuple[object, QuerySet[TraineeProfile]]:
     """(the day's daily lesson, trainees in `org`'s subtree who have not completed it). With no lesson
     that day (weekend, holiday, nothing scheduled) the list is empty."""
@@ -84,8 +90,7 @@ def absent_trainees(org: Organization, day: dt.date | None = None) -> tuple[obje
                .select_related("user", "organization").order_by("organization__path", "real_name", "pk"))
     if lesson is None:
         return None, members.none()
-    done = LedgerEntry.objects.filter(user_id=OuterRef("user_id"), kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)
-    return lesson, members.filter(~Exists(done))
+    return lesson, members.filter(~_finished(lesson))
 
 
 def scope_root_of(user, org: Organization) -> Organization | None:
@@ -117,10 +122,6 @@ def trail(org: Organization, root: Organization) -> list[Organization]:
     return [*Organization.objects.filter(path__in=paths).order_by("path"), org]
 
 
-def has_children(org: Organization) -> bool:
-    return Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).exists()
-
-
 def members_today(org: Organization, day: dt.date | None = None) -> tuple[object, QuerySet[TraineeProfile]]:
     """(the day's daily lesson, the organisation's own trainees annotated `done` — finished the lesson).
     Without a lesson that day every `done` is False."""
@@ -130,8 +131,7 @@ def members_today(org: Organization, day: dt.date | None = None) -> tuple[object
                .select_related("user", "organization").order_by("real_name", "pk"))
     if lesson is None:
         return None, members.annotate(done=Value(False, output_field=BooleanField()))
-    done = LedgerEntry.objects.filter(user_id=OuterRef("user_id"), kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)
-    return lesson, members.annotate(done=Exists(done))
+    return lesson, members.annotate(done=_finished(lesson))
 
 
 def trainee_count(org: Organization) -> int:
