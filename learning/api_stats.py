@@ -108,29 +108,18 @@ class AbsentOut(Schema):
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _managed_organization(request, org_id: int) -> tuple[Organization, int]:
-    """(the organisation, the depth of the caller's scope root that contains it: 1, the tree's root, for
+def _managed_organization(request, org_id: int) -> tuple[Organization, Organization]:
+    """(the organisation, the caller's highest scope root containing it — the tree's root for
     superusers); 403 without any administrator scope, 404 when the organisation does not exist or lies
     outside the caller's subtree."""
     roots = scope_roots(request.user)
     if roots is not None and not roots:
         raise ApiError(403, "forbidden", _("只有组织管理员可以查看统计数据。"))
     org = Organization.objects.filter(pk=org_id).first()
-    if org is None:
+    root = selectors_stats.scope_root_of(request.user, org) if org is not None else None
+    if root is None:
         raise ApiError(404, "not_found", _("请求的对象不存在。"))
-    if roots is None:  # superuser: from the tree's root
-        return org, 1
-    containing = [root.depth for root in roots if org.path.startswith(root.path)]
-    if not containing:
-        raise ApiError(404, "not_found", _("请求的对象不存在。"))
-    return org, min(containing)
-
-
-def _path_names(org: Organization, top_depth: int) -> list[str]:
-    if org.depth <= top_depth:
-        return [org.name]
-    ancestors = org.get_ancestors().filter(depth__gte=top_depth).values_list("name", flat=True)
-    return [*ancestors, org.name]
+    return org, root
 
 
 def _org_ref(org: Organization) -> dict:
@@ -159,7 +148,7 @@ def org_stats(request, org_id: int,
               date: str | None = Query(None, description="日期 YYYY-MM-DD，默认今天（北京时间）")):
     """组织及其全部下级的当日统计（学员数、参学人数、每日一课完成情况、学时、积分等），以及各直属下级组织的统计。
     统计每隔几分钟从学习台账重新计算，`computed_at` 为计算时间。"""
-    org, top_depth = _managed_organization(request, org_id)
+    org, root = _managed_organization(request, org_id)
     day = _parse_day(date)
     children = [
         {"organization": _org_ref(row["organization"]), "figures": _figures(row)}
@@ -167,7 +156,7 @@ def org_stats(request, org_id: int,
     ]
     return {
         "date": day,
-        "organization": {**_org_ref(org), "path": _path_names(org, top_depth)},
+        "organization": {**_org_ref(org), "path": [step.name for step in selectors_stats.trail(org, root)]},
         "figures": _figures(selectors_stats.org_summary(org, day)),
         "children": children,
     }
@@ -179,7 +168,7 @@ def org_absent(request, org_id: int,
                page_size: int = Query(ABSENT_PAGE_SIZE, ge=1, le=ABSENT_PAGE_SIZE, description="每页人数，最多 100")):
     """组织及其全部下级中今天（北京时间）尚未完成每日一课的学员，按组织（在组织树中的顺序）和姓名排序，分页返回。
     今天没有每日一课（周末、节假日或未安排）时列表为空，`lesson` 为 null 并附说明。"""
-    org, _depth = _managed_organization(request, org_id)
+    org, _root = _managed_organization(request, org_id)
     day = timezone.localdate()
     lesson, trainees = selectors_stats.absent_trainees(org, day)
     if lesson is None:
