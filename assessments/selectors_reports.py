@@ -7,22 +7,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from assessments.models import Attempt, Quiz
 from cms.models import CoursePage, Track
+from learning import api as learning
 
 ONE_DECIMAL = Decimal("0.1")
 
 
 def _submitted_between(start: dt.date | None, end: dt.date | None) -> Q:
-    tz = timezone.get_current_timezone()
+    low, high = learning.local_days(start, end)
     condition = Q()
-    if start:
-        condition &= Q(attempts__submitted_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
-    if end:
-        condition &= Q(attempts__submitted_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min,
-                                                                      tzinfo=tz))
+    if low:
+        condition &= Q(attempts__submitted_at__gte=low)
+    if high:
+        condition &= Q(attempts__submitted_at__lt=high)
     return condition
 
 

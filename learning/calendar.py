@@ -4,8 +4,18 @@ administrators' `WorkdayOverride` table on top of both. Never raises for a date 
 import datetime as dt
 
 import chinese_calendar
+from django.utils import timezone
 
 from learning.models import WorkdayOverride
+
+
+def local_days(first: dt.date | None, last: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The instants bounding the days `first`..`last` in Beijing time: [first 00:00, the day after `last`
+    00:00). Either side may be None (open). For `occurred_at__gte=` / `__lt=` filters."""
+    tz = timezone.get_current_timezone()
+    low = dt.datetime.combine(first, dt.time.min, tzinfo=tz) if first else None
+    high = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz) if last else None
+    return low, high
 
 
 def _official(day: dt.date) -> bool:

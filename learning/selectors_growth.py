@@ -80,11 +80,11 @@ def month_calendar(user_id: int, day: dt.date, today: dt.date) -> dict:
     first = day.replace(day=1)
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     tz = timezone.get_current_timezone()
+    low, high = workdays.local_days(first, last)
     active = set(
         LedgerEntry.objects.filter(
             user_id=user_id,
-            occurred_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=tz),
-            occurred_at__lt=dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+            occurred_at__gte=low, occurred_at__lt=high,
         )
         .annotate(day=TruncDate("occurred_at", tzinfo=tz))
         .order_by()

@@ -25,10 +25,10 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Rank
-from django.utils import timezone
 
 from cms.models import CoursePage, LessonPage, Track
 from learning import scoping
+from learning.calendar import local_days
 from learning.models import (
     Enrollment,
     GrowthSnapshot,
@@ -46,16 +46,8 @@ HUNDREDTH = Decimal("0.01")
 
 # --- shared -----------------------------------------------------------------------------------------
 
-def local_bounds(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """[start 00:00, the day after end 00:00) in Beijing time; either side may be open."""
-    tz = timezone.get_current_timezone()
-    low = dt.datetime.combine(start, dt.time.min, tzinfo=tz) if start else None
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz) if end else None
-    return low, high
-
-
 def _range_q(field: str, start: dt.date | None, end: dt.date | None) -> Q:
-    low, high = local_bounds(start, end)
+    low, high = local_days(start, end)
     condition = Q()
     if low:
         condition &= Q(**{f"{field}__gte": low})

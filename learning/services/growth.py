@@ -39,11 +39,11 @@ def _day_rows(user_ids: list[int], start: dt.date, end: dt.date):
     """Per (trainee, local day): (user id, day, 学时, 积分, entries) — one query, plain tuples (a
     rebuild reads hundreds of thousands of them)."""
     tz = timezone.get_current_timezone()
+    low, high = workdays.local_days(start, end)
     return (
         LedgerEntry.objects.filter(
             user_id__in=user_ids,
-            occurred_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-            occurred_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+            occurred_at__gte=low, occurred_at__lt=high,
         )
         .annotate(day=TruncDate("occurred_at", tzinfo=tz))
         .values("user_id", "day")

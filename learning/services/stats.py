@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cms import selectors as cms_selectors
 from learning import rules
+from learning.calendar import local_days
 from learning.models import (
     ClassStats,
     Enrollment,
@@ -45,15 +46,9 @@ COUNT_FIELDS = {
 FIGURES = ["trainees", "active_trainees", "daily_done", "credit_hours", "points", *COUNT_FIELDS.values()]
 
 
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
-
-
 def _own_figures(day: dt.date) -> dict[int, dict]:
     """Figures per organisation for its own members only (not its subtree)."""
-    start, end = day_bounds(day)
+    start, end = local_days(day, day)
     own: dict[int, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
     # A trainee counts on `day` when their account is active and existed by the day's end; only
     # their activity counts, so 参学人数 never exceeds 学员数 (a deactivated trainee's old entries

@@ -336,12 +336,12 @@ class Command(BaseCommand):
     def _ledger(self, user_ids: list[int], lessons: dict[dt.date, DailyLessonPage]) -> None:
         from django.apps import apps
 
-        from learning.services.stats import day_bounds
+        from learning.calendar import local_days
 
         tz = timezone.get_current_timezone()
         sample = user_ids[:500]  # a day is there when any of these trainees has an entry on it
         done_days = {day for day in self.days
-                     if LedgerEntry.objects.filter(user_id__in=sample, occurred_at__range=day_bounds(day)).exists()}
+                     if LedgerEntry.objects.filter(user_id__in=sample, occurred_at__range=local_days(day, day)).exists()}
         todo = [day for day in self.days if day not in done_days]
         if not todo:
             self.stdout.write("学习台账：各天均已存在，跳过")
