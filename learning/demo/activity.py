@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cms.models import CasePage, DailyLessonPage
 from learning import rules
+from learning.calendar import local_days
 from learning.models import LedgerEntry, LessonProgress
 from learning.services.growth import growth_rebuild
 from learning.services.stats import stats_rebuild_day
@@ -42,7 +43,7 @@ def ensure_activity(now: dt.datetime) -> int:
         return 0
     today = timezone.localdate(now)
     first = today - dt.timedelta(days=HISTORY_DAYS - 1)
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=timezone.get_current_timezone())
+    start, _open = local_days(first, None)
     # The rollups count a trainee from the day their account was created: the demo trainees (with or
     # without history) were there all along, so every day of the trend has the same denominator.
     get_user_model().objects.filter(username__in=DEMO_TRAINEES, date_joined__gte=start).update(
