@@ -209,3 +209,18 @@ def test_start_save_and_submit_cost_few_queries_whatever_the_quiz_size():
     assert not [sql for sql in five[2] if 'FROM "wagtailcore_page"' in sql and "assessments_attempt" not in sql]
     if connection.vendor == "postgresql":  # the attempt's row only, not the quiz and page every trainee reads
         assert any('FOR UPDATE OF "assessments_attempt"' in sql for sql in five[2]), five[2]
+
+
+@pytest.mark.parametrize(("right", "passed"), [(3, True), (2, False)])
+def test_a_score_exactly_at_the_pass_mark_passes(right, passed):
+    """Pass mark 60 %: 3 of 5 equal questions is exactly 60 % and passes; 2 of 5 (40 %) does not."""
+    _, questions = question_bank(name="及格线题库", count=5)
+    quiz = quiz_on(LessonPage.objects.live().first(), questions, pass_mark=60)
+    client = client_for()
+    attempt = start(client, quiz).json()
+    put(client, attempt["id"], dict(list(right_answers(attempt).items())[:right]))
+    result = client.post(f"/api/v1/attempts/{attempt['id']}/submit").json()
+    assert (result["score"], result["max_score"]) == (f"{right * 2}.00", "10.00")
+    assert result["passed"] is passed
+    credited = LedgerEntry.objects.filter(user__username="trainee", kind="quiz", object_id=quiz.pk).exists()
+    assert credited is passed

@@ -11,9 +11,11 @@ import time_machine
 from django.test import Client
 
 from assessments.models import Quiz
-from cms.models import CoursePage, DailyLessonPage, LessonPage
+from cms.models import CoursePage, LessonPage
 from learning.models import Enrollment, LedgerEntry, LessonProgress
+from tests.assessments.factories import question_bank, quiz_on
 from tests.assessments.test_attempts import right_answers
+from tests.cms.factories import daily_lesson
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -45,9 +47,9 @@ def take(client, quiz, *, correctly):
 
 
 def test_a_daily_lesson_completes_once_its_video_is_watched_and_its_quiz_answered(client):
-    daily = DailyLessonPage.objects.live().order_by("-lesson_date").first()
-    quiz = Quiz.objects.get(page=daily)  # the demo gives every daily lesson a short quiz
     with time_machine.travel(T0, tick=False) as clock:
+        daily = daily_lesson(T0.date())  # today's lesson at the frozen clock, whatever the real date
+        quiz = quiz_on(daily, question_bank(name="每日小测", count=3)[1])
         body = watch(client, daily, clock, daily.video.duration)
         assert body["percent"] == 100 and not body["completed"]
         assert not LedgerEntry.objects.filter(user__username="trainee", kind="daily").exists()
@@ -61,8 +63,6 @@ def test_a_daily_lesson_completes_once_its_video_is_watched_and_its_quiz_answere
 
 def test_passing_credits_the_quiz_once_and_completes_a_lesson_that_waited_for_it(client):
     lesson = LessonPage.objects.live().exclude(video=None).first()
-    from tests.assessments.factories import question_bank, quiz_on
-
     _, questions = question_bank(name="课时题库", count=4)
     quiz = quiz_on(lesson, questions)
     with time_machine.travel(T0, tick=False) as clock:

@@ -10,9 +10,9 @@ import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 
-from assessments.models import Quiz
 from cms.models import CoursePage, DailyLessonPage, LessonPage
 from learning.models import Enrollment, LedgerEntry, LessonProgress
+from tests.cms.factories import daily_lesson
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -160,9 +160,8 @@ def test_a_beat_only_ever_touches_the_callers_own_progress(trainee_client, long_
 
 
 def test_daily_lesson_completion_credits_the_rule_default(trainee_client):
-    daily = DailyLessonPage.objects.live().order_by("-lesson_date").first()
-    Quiz.objects.filter(page=daily).delete()  # with a quiz, see tests/assessments/test_completion.py
     with time_machine.travel(T0, tick=False) as clock:
+        daily = daily_lesson(T0.date())  # no quiz: with one, see tests/assessments/test_completion.py
         player = Player(trainee_client, daily, clock)
         player.beat(0)
         assert player.beat(daily.video.duration, position=daily.video.duration, wait=daily.video.duration).json()[
@@ -247,3 +246,30 @@ def test_a_case_read_for_its_minimum_time_is_credited_once(trainee_client):
         player.beat(30, wait=30)
     entry = LedgerEntry.objects.get(user__username="trainee", kind="case", object_id=case.pk)
     assert (entry.credit_hours, entry.points) == (Decimal("0.25"), 1)
+
+
+@pytest.mark.parametrize(("claimed", "accepted"), [(35, True), (36, False)])
+def test_the_slack_is_five_seconds_exactly(trainee_client, long_lesson, claimed, accepted):
+    """30 s of wall time may claim 30 s + 5 s of jitter, not one second more."""
+    user = User.objects.get(username="trainee")
+    with time_machine.travel(T0, tick=False) as clock:
+        player = Player(trainee_client, long_lesson, clock)
+        player.beat(0)
+        before = _state(user, long_lesson)
+        response = player.beat(claimed, position=claimed, wait=30)
+    if accepted:
+        assert response.status_code == 200 and response.json()["effective_seconds"] == claimed
+    else:
+        assert response.status_code == 422 and response.json()["code"] == "implausible_beat"
+        assert _state(user, long_lesson) == before
+
+
+def test_a_live_daily_lesson_dated_tomorrow_is_not_trackable_yet(trainee_client):
+    with time_machine.travel(T0, tick=False):
+        tomorrow = daily_lesson(T0.date() + dt.timedelta(days=1))  # published early by mistake
+        assert tomorrow.live
+        response = trainee_client.post(f"/api/v1/lessons/{tomorrow.pk}/heartbeat",
+                                       json.dumps({"session": "abcdefgh1", "seq": 1, "position": 0, "watched": 0}),
+                                       content_type="application/json")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert not LessonProgress.objects.filter(page=tomorrow).exists()
