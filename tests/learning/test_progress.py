@@ -273,3 +273,41 @@ def test_a_live_daily_lesson_dated_tomorrow_is_not_trackable_yet(trainee_client)
                                        content_type="application/json")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert not LessonProgress.objects.filter(page=tomorrow).exists()
+
+
+
+@pytest.mark.parametrize(("kind", "most"), [("daily", 7), ("lesson", 11)])
+def test_a_steady_beat_costs_the_same_few_queries_however_much_data_there_is(trainee_client, kind, most):
+    """The 08:30 hot path: a beat's statements do not grow with other trainees' progress on the lesson
+    or with the trainee's own history. Daily: session, user, the lesson with its video, the locked
+    progress row, its UPDATE (and the test transaction's savepoint pair); a course lesson also looks up
+    its type, course and enrollment."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = User.objects.get(username="trainee")
+    sql = []
+
+    def steady_beat_queries(player):
+        with CaptureQueriesContext(connection) as ctx:
+            response = player.beat(30, position=30 * player.seq, wait=30)
+        assert response.status_code == 200 and response.json()["credited_seconds"] == 30
+        sql[:] = [q["sql"][:120] for q in ctx.captured_queries]
+        return len(sql)
+
+    with time_machine.travel(T0, tick=False) as clock:
+        page = daily_lesson(T0.date()) if kind == "daily" else LessonPage.objects.live().exclude(video=None).first()
+        page.video.duration = 600
+        page.video.save()
+        player = Player(trainee_client, page, clock)
+        player.beat(0)
+        small = steady_beat_queries(player)
+        others = [User.objects.create_user(f"beat-peer-{n}") for n in range(150)]
+        LessonProgress.objects.bulk_create([LessonProgress(user=u, page=page, effective_seconds=n)
+                                            for n, u in enumerate(others)])
+        LessonProgress.objects.bulk_create([LessonProgress(user=user, page=other, effective_seconds=1)
+                                            for other in LessonPage.objects.live().exclude(pk=page.pk)],
+                                           ignore_conflicts=True)
+        large = steady_beat_queries(player)
+    assert small == large, (small, large)
+    assert large <= most, "\n".join(sql)
