@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from assessments import selectors, services
 from assessments.models import Quiz
@@ -85,7 +85,7 @@ def _view(attempt):
              exclude_none=True)
 def attempt_start(request, quiz_id: int):
     quiz = get_object_or_404(Quiz.objects.select_related("page"), pk=quiz_id)
-    return 201, _view(services.attempt_start(user=request.user, quiz=quiz))
+    return Status(201, _view(services.attempt_start(user=request.user, quiz=quiz)))
 
 
 @router.put("/attempts/{attempt_id}/answers", response={200: SavedOut, **ERRORS}, summary="自动保存答案")

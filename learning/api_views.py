@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -150,18 +150,18 @@ def course_enroll(request, course_id: int):
     course = get_object_or_404(CoursePage, pk=course_id)
     enrollment = services.enrollment_create(user=request.user, course=course)
     row = next(r for r in selectors.enrollments_overview(request.user) if r["enrollment"].pk == enrollment.pk)
-    return 201, {
+    return Status(201, {
         "course_id": course.pk, "title": course.title, "track": course.track.name if course.track else None,
         "source": enrollment.source, "enrolled_at": enrollment.enrolled_at, "completed_at": enrollment.completed_at,
         "lessons": row["lessons"], "lessons_done": row["lessons_done"], "percent": row["percent"],
-    }
+    })
 
 
 @router.delete("/courses/{course_id}/enroll", response={204: None, **ERRORS}, summary="退出自主选课的课程")
 def course_leave(request, course_id: int):
     course = get_object_or_404(CoursePage, pk=course_id)
     services.enrollment_leave(user=request.user, course=course)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/lessons/{lesson_id}/heartbeat", response={200: ProgressOut, **ERRORS}, summary="上报学习心跳")

@@ -21,7 +21,24 @@ HOW_TO = {
     "postgres": "needs PostgreSQL — run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/college make test",
     "redis": "needs Redis — run: CELERY_BROKER_URL=redis://127.0.0.1:6379/15 make test",
     "browser": "needs Debian's chromium — run: apt-get install -y chromium fonts-wqy-zenhei && make test",
+    "poppler": "needs pdftoppm — run: apt-get install -y poppler-utils && make test",
 }
+# Which CI switch forbids skipping: the rendering tools come with the browser's system packages.
+REQUIRED_BY = {"postgres": "REQUIRE_SERVICES", "redis": "REQUIRE_SERVICES", "browser": "REQUIRE_BROWSER",
+               "poppler": "REQUIRE_BROWSER"}
+
+
+def pytest_configure(config):
+    """TEST_CLOCK=<ISO instant> runs the whole session under that clock (see tests/clock.py)."""
+    from tests import clock
+
+    config._shifted_clock = clock.start(os.environ.get("TEST_CLOCK") or None)
+
+
+def pytest_report_header(config):
+    if config._shifted_clock:
+        return f"shifted clock: the session starts at {config._shifted_clock.isoformat()} (TEST_CLOCK)"
+    return None
 
 
 def _reachable(url: str) -> bool:
@@ -38,12 +55,13 @@ def _available(marker: str) -> bool:
         return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     if marker == "redis":
         return settings.CELERY_BROKER_URL.startswith("redis") and _reachable(settings.CELERY_BROKER_URL)
+    if marker == "poppler":
+        return shutil.which("pdftoppm") is not None
     return os.path.exists(CHROMIUM)
 
 
 def pytest_runtest_setup(item):
-    for marker, required_by in (("postgres", "REQUIRE_SERVICES"), ("redis", "REQUIRE_SERVICES"),
-                                ("browser", "REQUIRE_BROWSER")):
+    for marker, required_by in REQUIRED_BY.items():
         if item.get_closest_marker(marker) and not _available(marker):
             if os.environ.get(required_by) == "1":
                 pytest.fail(f"{required_by}=1 but this test {HOW_TO[marker]}")
@@ -66,6 +84,13 @@ def browser_type_launch_args(browser_type_launch_args):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--autoplay-policy=no-user-gesture-required"],
     }
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """Browser tests address `live_server.url`; this replaces pytest-playwright's fallback fixture, an
+    instance method that pytest deprecates (and our warnings filter turns into an error)."""
+    return None
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ import contextlib
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+
+from tests import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,16 +30,15 @@ def start_worker(*, broker_url: str | None = None, queue: str = "celery", log: P
                  **env) -> subprocess.Popen:
     out = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-Q", queue, "--loglevel=INFO"],
+        clock.command("celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "-Q", queue, "--loglevel=INFO"),
         cwd=ROOT, env=_env(broker_url, **env), stdout=out, stderr=subprocess.STDOUT,
     )
 
 
 def start_beat(*, broker_url: str, workdir: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
-         "--pidfile", str(workdir / "beat.pid")],
+        clock.command("celery", "-A", "config", "beat", "--loglevel=INFO", "--pidfile", str(workdir / "beat.pid")),
         cwd=ROOT, env=_env(broker_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 

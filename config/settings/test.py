@@ -18,6 +18,8 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    if os.environ.get("TEST_SQLITE_FILE"):  # `make mutants`: one test database kept between runs (--reuse-db)
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_SQLITE_FILE"]}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}

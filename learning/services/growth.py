@@ -19,6 +19,7 @@ from django.utils import timezone
 from learning import calendar as workdays
 from learning import rules
 from learning.models import GrowthRecord, GrowthSnapshot, JobRun, LedgerEntry
+from learning.streaks import streaks
 
 KIND_FIELDS = {
     LedgerEntry.Kind.DAILY: "daily_count",
@@ -77,27 +78,6 @@ def _year_totals(user_ids: list[int], year: int) -> dict[int, tuple]:
         .values_list("user_id", "last", *per_kind)}
 
 
-def _streaks(active: set[dt.date], days: list[dt.date], position: dict[dt.date, int], year: int,
-             reference: dt.date) -> tuple[int, int, dt.date | None]:
-    """(current, longest within `year`, last day of the current streak) over the workdays `days` (up to
-    `reference`; `position` maps each to its index). Walks only the trainee's active workdays: a run
-    continues while their positions are consecutive; the reference day itself may still be ahead of
-    the trainee, so it does not break the current run."""
-    longest = run = 0
-    previous = None
-    for index in sorted(position[day] for day in active if day in position):
-        run = run + 1 if previous is not None and index == previous + 1 else 1
-        previous = index
-        if days[index].year == year:
-            longest = max(longest, run)
-    if previous is None:
-        return 0, 0, None
-    tail = len(days) - 1
-    if previous == tail or (previous == tail - 1 and days[tail] == reference):
-        return run, longest, days[previous]
-    return 0, longest, None
-
-
 def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dict[int, int]):
     """(records, snapshots) of `user_ids` for `year` as plain rows — records in RECORD_COLUMNS order,
     snapshots in SNAPSHOT_COLUMNS order — ready for `_write` (a rebuild makes ten rows per trainee;
@@ -145,7 +125,7 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
             continue
         hours, points = totals.get(uid, (Decimal("0"), 0))
         last, *counts = year_totals.get(uid, nothing)
-        current, longest, last_day = _streaks(active[uid], days, position, year, reference)
+        current, longest, last_day = streaks(active[uid], days, position, year, reference)
         records.append((uid, year, hours, points, target, current, longest, last_day, last,
                         global_top.get(uid, 0), *counts))
     # In key order, as the records are: concurrent rebuilds of the same trainees lock rows in one order.

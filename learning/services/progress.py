@@ -1,8 +1,7 @@
 """Heartbeats from the lesson player become plausible progress, completions and ledger credits.
 
-The server trusts nothing the browser says about time: each beat may claim at most the wall time
-since the previous accepted beat (of any tab or device) plus a small slack, credit stops at the
-video's duration, and a beat already seen (same player session and sequence number) is refused.
+What a beat may claim is decided by `learning.plausibility` (pure rules); this module applies it to
+the trainee's locked progress row and credits completions to the ledger.
 """
 
 import datetime as dt
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
-from learning import rules
+from learning import plausibility, rules
 from learning.completion import requirements_met
 from learning.models import Enrollment, LedgerEntry, LessonProgress
 from learning.services.certificates import (
@@ -157,18 +156,22 @@ def progress_record(
     page = trackable_page(user=user, page_id=page_id, enroll=True)
     progress = _locked_progress(user=user, page_id=page.pk)
 
-    if session == progress.last_session and seq <= progress.last_beat_seq:
+    refusal = plausibility.beat_refusal(
+        session=session, seq=seq, watched=watched, now=now, last_session=progress.last_session,
+        last_seq=progress.last_beat_seq, last_beat_at=progress.last_beat_at,
+        slack=rules.rule("heartbeat_slack_seconds"),
+    )
+    if refusal == "replayed_beat":
         raise HeartbeatRejected("replayed_beat", _("重复或过期的学习记录，已忽略。"), 409)
-    elapsed = (now - progress.last_beat_at).total_seconds() if progress.last_beat_at else 0.0
-    if watched > max(elapsed, 0) + rules.rule("heartbeat_slack_seconds"):
+    if refusal == "implausible_beat":
         raise HeartbeatRejected(
             "implausible_beat", _("上报的观看时长超过了实际经过的时间，本次不计入学习时长。"), 422
         )
 
     total = media_seconds(page)
-    credited = max(0.0, min(watched, total - progress.effective_seconds))
+    credited = plausibility.credited_seconds(watched=watched, total=total, effective=progress.effective_seconds)
     progress.effective_seconds = min(total, progress.effective_seconds + credited)
-    progress.position_seconds = max(0.0, min(position, total)) if total else max(0.0, position)
+    progress.position_seconds = plausibility.clamped_position(position, total)
     progress.last_session, progress.last_beat_seq, progress.last_beat_at = session, seq, now
     needed = required_seconds(page)
     just_completed = (
@@ -183,7 +186,7 @@ def progress_record(
         "position": progress.position_seconds,
         "effective_seconds": round(progress.effective_seconds, 1),
         "required_seconds": needed,
-        "percent": min(100, int(progress.effective_seconds * 100 // needed)) if needed else 100,
+        "percent": plausibility.percent(progress.effective_seconds, needed),
         "completed": progress.completed_at is not None,
         "just_completed": just_completed,
         "credited_seconds": round(credited, 1),

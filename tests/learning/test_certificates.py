@@ -249,7 +249,7 @@ def test_each_document_gets_its_own_fonts():
         pdfmetrics.getFont(REGULAR)
 
 
-@pytest.mark.skipif(PDFTOPPM is None, reason="needs pdftoppm — run: apt-get install -y poppler-utils")
+@pytest.mark.poppler
 def test_the_pdf_renders_as_a_picture(tmp_path):
     certificate = issue(user("trainee"))
     pdf = tmp_path / "certificate.pdf"

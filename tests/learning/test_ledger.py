@@ -87,3 +87,14 @@ def test_two_final_heartbeats_at_once_complete_the_lesson_once():
     results = _race(final_beat)
     assert sorted(str(r) if isinstance(r, str) else "ok" for r in results) == ["ok", "replayed_beat"]
     assert LedgerEntry.objects.filter(user=user, kind="daily", object_id=daily.pk).count() == 1
+
+
+
+@pytest.mark.django_db
+def test_a_long_title_is_kept_to_the_columns_255_characters():
+    user = User.objects.get(username="trainee03")
+    entry, created = ledger_record(user_id=user.pk, kind="lesson", object_id=987654, title="长" * 300,
+                                   credit_hours=Decimal("0.5"), points=2,
+                                   occurred_at=dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC))
+    entry.refresh_from_db()
+    assert created and entry.title == "长" * 255

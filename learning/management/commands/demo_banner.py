@@ -1,5 +1,7 @@
 """Prints where the demo college runs and how to log in (called by `make run`)."""
 
+import os
+
 from django.core.management.base import BaseCommand
 
 from learning.demo.people import DEMO_PASSWORD
@@ -18,7 +20,8 @@ class Command(BaseCommand):
     help = "Print the URL and the demo accounts."
 
     def handle(self, *args, **options):
-        lines = ["", "社区干部网络学院已启动： http://127.0.0.1:8000  （后台： http://127.0.0.1:8000/admin/）",
+        site = f"http://127.0.0.1:{os.environ.get('COLLEGE_PORT') or 8000}"
+        lines = ["", f"社区干部网络学院已启动： {site}  （后台： {site}/admin/）",
                  f"演示账号（密码均为 {DEMO_PASSWORD}）："]
         lines += [f"  {name:<15} {role}" for name, role in ACCOUNTS]
         lines += ["按 Ctrl-C 同时停止网站、Celery worker 和 beat。", ""]
