@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench mutants clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ lint: install
 PRESET ?= small
 bench: install
 	$(BIN)/python -m bench.run --preset $(PRESET)
+
+# Mutation testing of the rule modules (cosmic-ray), kill rate per module: see bench/mutants.py. Not in CI.
+mutants: install
+	$(BIN)/python -m pip install --quiet ".[mutants]"
+	$(BIN)/python -m bench.mutants $(MODULES)
 
 clean:
 	rm -rf var db.sqlite3 media/images media/original_images media/media media/documents

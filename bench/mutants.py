@@ -27,11 +27,12 @@ PYTEST = "python -m pytest -x -q -p no:warnings --reuse-db --timeout=120"
 MODULES = {
     "learning/rules.py": ["tests/learning/test_progress.py", "tests/assessments/test_completion.py",
                           "tests/learning/test_growth.py", "tests/learning/test_journal.py"],
-    "learning/services/progress.py": ["tests/learning/test_progress.py", "tests/assessments/test_completion.py"],
+    "learning/plausibility.py": ["tests/learning/test_plausibility.py", "tests/learning/test_progress.py"],
     "assessments/grading.py": ["tests/assessments/test_grading.py", "tests/assessments/test_attempts.py"],
-    "learning/scoping.py": ["tests/learning/test_reports.py", "tests/learning/test_api_stats.py",
-                            "tests/learning/test_admin_stats.py"],
+    "learning/scoping.py": ["tests/learning/test_scoping.py", "tests/learning/test_reports.py",
+                            "tests/learning/test_journal.py"],
     "learning/streaks.py": ["tests/learning/test_streaks.py", "tests/learning/test_growth.py"],
+    "learning/completion.py": ["tests/assessments/test_completion.py"],
     "learning/services/ledger.py": ["tests/learning/test_ledger.py"],
 }
 
