@@ -30,9 +30,12 @@ DAILY_SECONDS, CASE_SECONDS = 300.0, 180.0
 
 
 def _moment(rng: random.Random, day: dt.date, hour: int) -> dt.datetime:
-    minute = rng.randrange(0, 110)
-    start = dt.datetime.combine(day, dt.time(hour, 40 if hour == 8 else 0), tzinfo=timezone.get_current_timezone())
-    return start + dt.timedelta(minutes=minute, seconds=rng.randrange(60))
+    """A moment of study on `day` around `hour`, never past that day's last minute (a 23:xx habit
+    would otherwise credit a lesson on the next day)."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time(hour, 40 if hour == 8 else 0), tzinfo=zone)
+    moment = start + dt.timedelta(minutes=rng.randrange(0, 110), seconds=rng.randrange(60))
+    return min(moment, dt.datetime.combine(day, dt.time(23, 59), tzinfo=zone))
 
 
 def ensure_activity(now: dt.datetime) -> int:

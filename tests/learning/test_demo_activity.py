@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from cms.models import DailyLessonPage
 from learning.models import GrowthRecord, LedgerEntry, LessonProgress, Organization, OrgDailyStats
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +25,11 @@ def test_history_covers_trainee11_to_30_over_thirty_days():
                   .values_list("n", flat=True))
     assert max(counts) >= 3 * max(min(counts), 1)
     # Every daily completion is of that day's lesson, on a workday, after 08:30, with its progress row.
-    for entry in entries.filter(kind=LedgerEntry.Kind.DAILY).select_related("user")[:50]:
+    lesson_dates = dict(DailyLessonPage.objects.values_list("pk", "lesson_date"))
+    for entry in entries.filter(kind=LedgerEntry.Kind.DAILY).select_related("user"):
         local = timezone.localtime(entry.occurred_at)
         assert local.time() >= dt.time(8, 30)
+        assert local.date() == lesson_dates[entry.object_id]  # a 23:xx habit does not spill into tomorrow
         assert LessonProgress.objects.get(user=entry.user, page_id=entry.object_id).completed_at == entry.occurred_at
     # 张小梅 and trainee01..10 start fresh.
     assert not LedgerEntry.objects.filter(user__username__regex=r"^trainee(0\d|10)?$").exists()
