@@ -37,7 +37,6 @@ from learning.services.progress import completion_recheck
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-PDFTOPPM = shutil.which("pdftoppm")
 
 
 def login(username):
@@ -254,7 +253,7 @@ def test_the_pdf_renders_as_a_picture(tmp_path):
     certificate = issue(user("trainee"))
     pdf = tmp_path / "certificate.pdf"
     pdf.write_bytes(render_certificate_pdf(certificate))
-    subprocess.run([PDFTOPPM, "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+    subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
                    check=True, capture_output=True, timeout=60)
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     width, height = image.size
