@@ -6,7 +6,9 @@ liveness probe for process supervisors, and the trivial view `make bench` compar
 Reports the database, the Celery broker, and how long ago the periodic jobs last succeeded: the
 beat tick (recorded every minute by `learning.tasks_reminders.beat_tick_task`, so a fresh tick means
 beat schedules *and* a worker runs) and the growth catch-up (`growth-catch-up`). Answers 200 when all
-is well and 503 when the database or broker is unreachable or a job is stale.
+is well and 503 when the database or broker is unreachable or a job is stale. Warnings do not fail the
+check: `calendar_unconfirmed` while this year's holiday schedule — or from 1 November next year's — has
+not been confirmed (`learning.calendar.unconfirmed_years`).
 
 Settings: HEALTHZ_MAX_TICK_AGE (seconds, default 180) for the beat tick, HEALTHZ_MAX_GROWTH_AGE (default
 the same) for the growth catch-up, and HEALTHZ_REQUIRE_JOBS (default False): right after a fresh
@@ -74,6 +76,15 @@ def _job_ages() -> dict[str, tuple]:
     }
 
 
+def _unconfirmed_years() -> list[int]:
+    from learning.api import unconfirmed_years
+
+    try:
+        return unconfirmed_years(timezone.localdate())
+    except DatabaseError:
+        return []
+
+
 def _age(runs: dict, name: str, max_age: float, require: bool, now) -> tuple[int | None, bool]:
     """(age in seconds or None, stale?) of one job."""
     if name not in runs:
@@ -118,6 +129,7 @@ def healthz(request):
     if database and stats_stale:
         problems.append("stats_refresh")
 
+    unconfirmed = _unconfirmed_years() if database else []
     report = {
         "status": "degraded" if problems else "ok",
         "database": "ok" if database else "error",
@@ -126,6 +138,8 @@ def healthz(request):
         "growth_refresh_age_seconds": growth_age,
         "stats_refresh_age_seconds": stats_age,
         "problems": problems,
+        "warnings": ["calendar_unconfirmed"] if unconfirmed else [],
+        "calendar_unconfirmed_years": unconfirmed,
     }
     return JsonResponse(report, status=503 if problems else 200)
 

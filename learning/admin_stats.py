@@ -30,6 +30,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from learning import calendar as workdays
 from learning import charts, reminders, scoping, selectors_stats
 from learning.exports import StreamingExportMixin
 from learning.models import Organization
@@ -236,6 +237,7 @@ class AbsentTraineesView(StreamingExportMixin, ReportView):
         context.update({
             "organization": org,
             "lesson": lesson,
+            "calendar_day": workdays.calendar_day(self.day),
             "day_label": _day_label(self.day),
             "chooser_options": organization_options(self.request.user, org, self.scope[1]),
             "csv_url": self.csv_export_url,

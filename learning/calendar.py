@@ -1,12 +1,46 @@
-"""China's workdays: `chinesecalendar` for the years it knows, Monday–Friday after that, and the
-administrators' `WorkdayOverride` table on top of both. Never raises for a date it does not know."""
+"""China's workdays — the one calendar behind the 08:30 notice, reminders, 今日未学, streaks and every
+working-day count. For each date, the first of these sources that knows it decides:
+
+1. the administrators' `WorkdayOverride` table (the State Council's 调休 and any correction);
+2. `chinesecalendar`: the schedules the State Council has published (2004–2026 in 1.11);
+3. `holidays` (python-holidays): China's statutory holidays computed by rule for later years —
+   元旦, 春节 with 除夕, 清明, 劳动节, 端午, 中秋, 国庆 and their 补假 — without the makeup workdays,
+   which only the published schedule knows;
+4. Monday to Friday.
+
+A year is *confirmed* when `chinesecalendar` ships it or an administrator has entered and confirmed its
+schedule (`CalendarYear`); from 1 November the next year must be, or the admin home and /healthz warn.
+Never raises for a date it does not know.
+"""
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
 import chinese_calendar
+import holidays
+from chinese_calendar.constants import Holiday
+from django.db import models
 from django.utils import timezone
 
-from learning.models import WorkdayOverride
+from learning.models import CalendarYear, WorkdayOverride
+
+WARN_FROM_MONTH = 11  # the State Council publishes next year's schedule in October–December
+
+
+class Source(models.TextChoices):
+    OVERRIDE = "override", "管理员录入"
+    OFFICIAL = "official", "国务院安排（内置）"
+    COMPUTED = "computed", "法定节假日推算"
+    WEEKDAY = "weekday", "按星期推算"
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: dt.date
+    is_workday: bool
+    source: Source
+    name: str = ""  # 国庆节, 春节（补假）, 调休上班, or the administrator's note
 
 
 def local_days(first: dt.date | None, last: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -18,32 +52,70 @@ def local_days(first: dt.date | None, last: dt.date | None) -> tuple[dt.datetime
     return low, high
 
 
-def _official(day: dt.date) -> bool:
+@functools.cache
+def published_year(year: int) -> bool:
+    """Does `chinesecalendar` ship the State Council's schedule for `year`?"""
     try:
-        return chinese_calendar.is_workday(day)
+        chinese_calendar.is_workday(dt.date(year, 7, 1))
     except NotImplementedError:
-        # chinesecalendar 1.11 stops at 2026; until the State Council's schedule is entered as
-        # overrides, a weekday is a workday.
-        return day.weekday() < 5
+        return False
+    return True
 
 
-def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
-    if overrides is None:
-        overrides = dict(WorkdayOverride.objects.filter(date=day).values_list("date", "is_workday"))
-    if day in overrides:
-        return overrides[day]
-    return _official(day)
+@functools.cache
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """China's statutory holidays of `year` and their 补假, computed by rule (python-holidays)."""
+    return dict(holidays.China(years=year, language="zh_CN"))
 
 
-def _overrides_between(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    return dict(WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+def _published(day: dt.date) -> CalendarDay:
+    workday = chinese_calendar.is_workday(day)
+    _holiday, english = chinese_calendar.get_holiday_detail(day)
+    name = Holiday(english).chinese if english else ""
+    if workday and day.weekday() >= 5:
+        name = f"{name}调休上班" if name else "调休上班"
+    return CalendarDay(day, workday, Source.OFFICIAL, name)
+
+
+def _by_rule(day: dt.date) -> CalendarDay:
+    if published_year(day.year):
+        return _published(day)
+    name = statutory_holidays(day.year).get(day)
+    if name:
+        return CalendarDay(day, False, Source.COMPUTED, name)
+    return CalendarDay(day, day.weekday() < 5, Source.WEEKDAY)
+
+
+def _overrides_between(start: dt.date, end: dt.date) -> dict[dt.date, tuple[bool, str]]:
+    rows = WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday", "note")
+    return {date: (workday, note) for date, workday, note in rows}
+
+
+def calendar_days(start: dt.date, end: dt.date) -> list[CalendarDay]:
+    """Every day from `start` to `end`, inclusive, with what decided it — one query for the overrides."""
+    overrides = _overrides_between(start, end)
+    found = []
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        if day in overrides:
+            workday, note = overrides[day]
+            found.append(CalendarDay(day, workday, Source.OVERRIDE, note))
+        else:
+            found.append(_by_rule(day))
+    return found
+
+
+def calendar_day(day: dt.date) -> CalendarDay:
+    return calendar_days(day, day)[0]
+
+
+def is_workday(day: dt.date) -> bool:
+    return calendar_day(day).is_workday
 
 
 def workdays_between(start: dt.date, end: dt.date) -> list[dt.date]:
     """Every workday from `start` to `end`, inclusive, with one query for the overrides."""
-    overrides = _overrides_between(start, end)
-    days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
-    return [day for day in days if is_workday(day, overrides)]
+    return [entry.date for entry in calendar_days(start, end) if entry.is_workday]
 
 
 def previous_workdays(day: dt.date, count: int) -> list[dt.date]:
@@ -55,3 +127,14 @@ def previous_workdays(day: dt.date, count: int) -> list[dt.date]:
 def next_workdays(day: dt.date, count: int) -> list[dt.date]:
     """The `count` workdays after `day` (exclusive), soonest first."""
     return workdays_between(day + dt.timedelta(days=1), day + dt.timedelta(days=count * 2 + 30))[:count]
+
+
+def year_confirmed(year: int) -> bool:
+    return published_year(year) or CalendarYear.objects.filter(year=year).exists()
+
+
+def unconfirmed_years(today: dt.date) -> list[int]:
+    """The years whose schedule should be confirmed by `today` and is not: this year, and from 1 November
+    the next one."""
+    wanted = [today.year] + ([today.year + 1] if today.month >= WARN_FROM_MONTH else [])
+    return [year for year in wanted if not year_confirmed(year)]

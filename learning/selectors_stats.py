@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Exists, F, FilteredRelation, OuterRef
 from django.utils import timezone
 
 from cms import selectors as cms_selectors
+from learning import calendar as workdays
 from learning.models import LedgerEntry, Organization, OrgDailyStats, TraineeProfile
 from learning.scoping import scope_roots
 from learning.services.stats import FIGURES
@@ -82,10 +83,11 @@ def _finished(lesson):
 
 
 def absent_trainees(org: Organization, day: dt.date | None = None) -> tuple[object, QuerySet[TraineeProfile]]:
-    """(the day's daily lesson, trainees in `org`'s subtree who have not completed it). With no lesson
-    that day (weekend, holiday, nothing scheduled) the list is empty."""
+    """(the day's daily lesson, trainees in `org`'s subtree who have not completed it). On a day off
+    (weekend, holiday — by the workday calendar, even if a lesson was published) or with no lesson that
+    day the list is empty: (None, nothing)."""
     day = day or timezone.localdate()
-    lesson = cms_selectors.daily_lesson_for(day)
+    lesson = cms_selectors.daily_lesson_for(day) if workdays.is_workday(day) else None
     members = (TraineeProfile.objects.filter(organization__path__startswith=org.path, user__is_active=True)
                .select_related("user", "organization").order_by("organization__path", "real_name", "pk"))
     if lesson is None:

@@ -1,5 +1,5 @@
-"""What learning adds to the Wagtail admin: workday overrides, the scoped trainee list (with export),
-training classes, and the trainee import for organisation administrators."""
+"""What learning adds to the Wagtail admin: the holiday calendar and workday overrides, the scoped
+trainee list (with export), training classes, and the trainee import for organisation administrators."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
@@ -8,7 +8,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from learning import admin_certificates, admin_journals, admin_reports, admin_stats, scoping, views_import  # noqa: F401
+from learning import (  # noqa: F401
+    admin_calendar,
+    admin_certificates,
+    admin_journals,
+    admin_reports,
+    admin_stats,
+    scoping,
+    views_import,
+)
 from learning.admin_classes import TrainingClassViewSet  # scoped policy + enrollment sync hooks
 from learning.admin_trainees import TraineeViewSet
 from learning.models import WorkdayOverride
@@ -18,7 +26,7 @@ class WorkdayOverrideViewSet(SnippetViewSet):
     model = WorkdayOverride
     icon = "date"
     menu_label = "工作日调整"
-    add_to_admin_menu = True
+    add_to_admin_menu = False  # reached from 节假日与调休 (learning.admin_calendar), which shows the whole year
     list_display = ["date", "is_workday", "note"]
 
 

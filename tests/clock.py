@@ -37,11 +37,19 @@ def start(destination: str | None = None) -> dt.datetime | None:
     return target
 
 
-def command(*args: str) -> list[str]:
-    """argv running `python -m <args>` in a child process on this run's clock."""
-    if os.environ.get(OFFSET):
+def command(*args: str, shifted: bool = False) -> list[str]:
+    """argv running `python -m <args>` in a child process on this run's clock (or, `shifted`, on the
+    clock its environment's TEST_CLOCK_OFFSET_SECONDS says: see `child_offset`)."""
+    if shifted or os.environ.get(OFFSET):
         return [sys.executable, "-m", "tests.clock", *args]
     return [sys.executable, "-m", *args]
+
+
+def child_offset(target: dt.datetime) -> dict[str, str]:
+    """The environment that starts a child process's clock at `target` (also inside a shifted run:
+    this process's "now" is the real time plus its own offset)."""
+    own = float(os.environ.get(OFFSET) or 0)
+    return {OFFSET: str((target - dt.datetime.now(dt.UTC)).total_seconds() + own)}
 
 
 if __name__ == "__main__":  # python -m tests.clock celery -A config worker …

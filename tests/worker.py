@@ -1,6 +1,7 @@
 """Start a real Celery worker process against the test database, on a queue of its own."""
 
 import contextlib
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -27,19 +28,24 @@ def _env(broker_url: str | None, **extra) -> dict:
 
 
 def start_worker(*, broker_url: str | None = None, queue: str = "celery", log: Path | None = None,
-                 **env) -> subprocess.Popen:
+                 at: dt.datetime | None = None, **env) -> subprocess.Popen:
+    """A worker process; `at` starts its clock at that instant (ticking on from there)."""
     out = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
         clock.command("celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-Q", queue, "--loglevel=INFO"),
-        cwd=ROOT, env=_env(broker_url, **env), stdout=out, stderr=subprocess.STDOUT,
+                      "--without-mingle", "--without-heartbeat", "-Q", queue, "--loglevel=INFO", shifted=bool(at)),
+        cwd=ROOT, env=_env(broker_url, **env, **(clock.child_offset(at) if at else {})),
+        stdout=out, stderr=subprocess.STDOUT,
     )
 
 
-def start_beat(*, broker_url: str, workdir: Path) -> subprocess.Popen:
+def start_beat(*, broker_url: str, workdir: Path, at: dt.datetime | None = None) -> subprocess.Popen:
+    """A beat process (DatabaseScheduler, the test database); `at` starts its clock at that instant."""
     return subprocess.Popen(
-        clock.command("celery", "-A", "config", "beat", "--loglevel=INFO", "--pidfile", str(workdir / "beat.pid")),
-        cwd=ROOT, env=_env(broker_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        clock.command("celery", "-A", "config", "beat", "--loglevel=INFO", "--pidfile", str(workdir / "beat.pid"),
+                      shifted=bool(at)),
+        cwd=ROOT, env=_env(broker_url, **(clock.child_offset(at) if at else {})),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
 

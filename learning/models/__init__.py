@@ -1,16 +1,17 @@
 """Models of the learning app, one module per concern."""
 
+from learning.models.calendar import CalendarYear, WorkdayOverride
 from learning.models.certificates import Certificate
 from learning.models.classes import Enrollment, TrainingClass
 from learning.models.growth import GrowthRecord, GrowthSnapshot
 from learning.models.journal import JournalEntry, JournalReview
 from learning.models.notifications import JobRun, Notification, NotificationPreference
-from learning.models.org import OrgAdminRole, Organization, TraineeProfile, WorkdayOverride
+from learning.models.org import OrgAdminRole, Organization, TraineeProfile
 from learning.models.progress import LedgerEntry, LessonProgress
 from learning.models.stats import ClassStats, OrgDailyStats
 
 __all__ = [
-    "Certificate", "ClassStats", "Enrollment", "GrowthRecord", "GrowthSnapshot", "JobRun", "JournalEntry", "JournalReview",
+    "CalendarYear", "Certificate", "ClassStats", "Enrollment", "GrowthRecord", "GrowthSnapshot", "JobRun", "JournalEntry", "JournalReview",
     "LedgerEntry", "LessonProgress", "Notification", "NotificationPreference", "OrgAdminRole", "OrgDailyStats", "Organization",
     "TraineeProfile", "TrainingClass", "WorkdayOverride",
 ]

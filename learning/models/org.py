@@ -1,5 +1,4 @@
-"""Identity and organisations: the organisation tree, trainee profiles, administrator scopes, and the
-workday overrides that complete China's official calendar."""
+"""Identity and organisations: the organisation tree, trainee profiles and administrator scopes."""
 
 from django.conf import settings
 from django.db import models
@@ -71,19 +70,3 @@ class OrgAdminRole(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organization}"
-
-
-class WorkdayOverride(models.Model):
-    """A date the official calendar gets wrong or does not know yet (e.g. 2027's holidays and 调休)."""
-
-    date = models.DateField("日期", unique=True)
-    is_workday = models.BooleanField("是否工作日", help_text="勾选：当天上班（如调休的周六）；不勾选：当天放假")
-    note = models.CharField("说明", max_length=100, blank=True, help_text="例如：2027 年春节调休")
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = "工作日调整"
-        verbose_name_plural = "工作日调整"
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'}"

@@ -4,13 +4,13 @@ import datetime as dt
 import time
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
 from cms.models import DailyLessonPage
-from config.celery import app
 from tests.cms.factories import daily_lesson
-from tests.worker import celery_worker, wait_for
+from tests.worker import celery_worker, publishing_to, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def test_a_real_worker_runs_the_beat_task_and_the_lesson_goes_live(client):
     assert not DailyLessonPage.objects.get(pk=lesson.pk).live
     time.sleep(2.5)
 
-    with celery_worker() as queue:
+    with celery_worker() as queue, publishing_to(settings.CELERY_BROKER_URL) as app:
         app.send_task("cms.tasks.publish_scheduled_pages", queue=queue)
         assert wait_for(lambda: DailyLessonPage.objects.get(pk=lesson.pk).live, timeout=60)
     assert client.get(lesson.url).status_code == 200

@@ -236,7 +236,7 @@ def test_the_empty_list_says_why(clock):
     # No lesson today (none was published for this date).
     DailyLessonPage.objects.filter(lesson_date=WORKDAY).delete()
     html = client.get("/admin/stats/absent/").content.decode()
-    assert "data-absent-empty" in html and "今天没有每日一课" in html and "发送提醒" not in html
+    assert "data-absent-empty" in html and "今天的每日一课还没有发布" in html and "发送提醒" not in html
     # Everybody in the community finished.
     lesson = daily_lesson(WORKDAY)
     for profile in _members(COMMUNITY):

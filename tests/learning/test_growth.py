@@ -69,8 +69,8 @@ def test_a_holiday_never_breaks_a_streak_and_an_adjusted_saturday_counts(user):
     assert record(user).current_streak == 0 and record(user).longest_streak == 5
 
 
-def test_a_streak_runs_from_2026_into_2027_over_the_new_year_holiday(user):
-    WorkdayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+def test_a_streak_runs_from_2026_into_2027_over_the_computed_new_year_holiday(user):
+    # No override: 2027-01-01 is 元旦 by the statutory rule (chinesecalendar stops at 2026).
     with time_machine.travel(dt.datetime(2027, 1, 4, 20, tzinfo=SH), tick=False):
         for day in (dt.date(2026, 12, 30), dt.date(2026, 12, 31), dt.date(2027, 1, 4)):
             credit(user, day)
@@ -80,12 +80,20 @@ def test_a_streak_runs_from_2026_into_2027_over_the_new_year_holiday(user):
     assert record(user, 2027).credit_hours == Decimal("0.5")
 
 
-def test_without_the_override_2027_new_year_is_a_weekday_and_missing_it_breaks_the_streak(user):
-    with time_machine.travel(dt.datetime(2027, 1, 4, 20, tzinfo=SH), tick=False):
-        for day in (dt.date(2026, 12, 31), dt.date(2027, 1, 4)):
+@pytest.mark.parametrize("override, studied_saturday, streak", [
+    (False, False, 2),  # Friday 02-19 → Monday 02-22: an ordinary weekend between
+    (True, True, 3),  # 02-20 entered as a 调休 workday and studied: it counts
+    (True, False, 1),  # entered and missed: the streak breaks there
+])
+def test_a_makeup_saturday_entered_by_an_administrator_counts_for_streaks(user, override, studied_saturday, streak):
+    if override:
+        WorkdayOverride.objects.create(date=dt.date(2027, 2, 20), is_workday=True, note="春节调休")
+    days = [dt.date(2027, 2, 19), *([dt.date(2027, 2, 20)] if studied_saturday else []), dt.date(2027, 2, 22)]
+    with time_machine.travel(dt.datetime(2027, 2, 22, 20, tzinfo=SH), tick=False):
+        for day in days:
             credit(user, day)
         growth.growth_refresh(user_id=user.pk)
-    assert record(user, 2027).current_streak == 1
+    assert record(user, 2027).current_streak == streak
 
 
 def test_today_still_open_does_not_break_the_streak(user):
@@ -196,15 +204,15 @@ def _oracle(users, years, today):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(activities=st.lists(activity, min_size=1, max_size=25), new_year_off=st.booleans())
-def test_incremental_refreshes_and_a_rebuild_both_equal_a_plain_recomputation(activities, new_year_off):
+@given(activities=st.lists(activity, min_size=1, max_size=25), makeup_saturday=st.booleans())
+def test_incremental_refreshes_and_a_rebuild_both_equal_a_plain_recomputation(activities, makeup_saturday):
     users = list(User.objects.filter(username__in=["trainee03", "trainee04", "trainee05"]).order_by("username"))
     LedgerEntry.objects.filter(user__in=users).delete()
     GrowthRecord.objects.filter(user__in=users).delete()
     GrowthSnapshot.objects.filter(user__in=users).delete()
-    WorkdayOverride.objects.filter(date=dt.date(2027, 1, 1)).delete()
-    if new_year_off:
-        WorkdayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False)
+    WorkdayOverride.objects.filter(date=dt.date(2027, 1, 2)).delete()
+    if makeup_saturday:  # an administrator's 调休 Saturday among the computed 2027 holidays
+        WorkdayOverride.objects.create(date=dt.date(2027, 1, 2), is_workday=True)
     start, today = dt.date(2026, 12, 10), dt.date(2027, 1, 20)
     with time_machine.travel(dt.datetime.combine(today, dt.time(12), tzinfo=SH), tick=False):
         for who, offset, kind, points, hours in sorted(activities, key=lambda a: a[1]):

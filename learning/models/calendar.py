@@ -1,0 +1,39 @@
+"""The workday calendar's own data: administrators' corrections (调休 makeup workdays, holidays the
+packages do not know) and which years' schedules an administrator has confirmed as complete."""
+
+from django.conf import settings
+from django.db import models
+
+
+class WorkdayOverride(models.Model):
+    """A date the official calendar gets wrong or does not know yet (e.g. 2027's holidays and 调休)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日", help_text="勾选：当天上班（如调休的周六）；不勾选：当天放假")
+    note = models.CharField("说明", max_length=100, blank=True, help_text="例如：2027 年春节调休")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "工作日调整"
+        verbose_name_plural = "工作日调整"
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday schedule an administrator confirmed as entered (the State Council publishes
+    next year's 放假安排 around November). Years the calendar package ships need no row."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    confirmed_at = models.DateTimeField("确认时间")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = "已确认的年度安排"
+        verbose_name_plural = "已确认的年度安排"
+
+    def __str__(self):
+        return f"{self.year} 年"
