@@ -90,16 +90,16 @@ def parse_schedule(text: str, year: int) -> tuple[list[ScheduleDay], list[str]]:
 def schedule_text(days: list[tuple[dt.date, bool, str]]) -> str:
     """Consecutive days with the same arrangement and name as lines `parse_schedule` reads back: the
     computed holidays of a year offered as the starting point for entering the official schedule."""
-    lines: list[list] = []
+    lines: list[list] = []  # [start, end, workday, name of the first day, name without （补假）]
     for date, workday, name in sorted(days):
         base = re.sub(r"[（(].*[）)]$", "", name)  # 春节（补假） continues 春节
         last = lines[-1] if lines else None
-        if last and last[1] + dt.timedelta(days=1) == date and last[2] == workday and last[3] == base:
+        if last and last[1] + dt.timedelta(days=1) == date and last[2] == workday and last[4] == base:
             last[1] = date
         else:
-            lines.append([date, date, workday, base])
+            lines.append([date, date, workday, name, base])
     out = []
-    for start, end, workday, name in lines:
+    for start, end, workday, name, _base in lines:
         span = f"{start:%Y-%m-%d}" if start == end else f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
         out.append(f"{span} {'上班' if workday else '放假'} {name}".rstrip())
     return "\n".join(out)

@@ -55,8 +55,10 @@ def test_contradicting_lines_are_refused():
 
 def test_the_computed_holidays_read_back_as_the_same_days():
     computed = [(D(2027, 2, 5), False, "农历除夕"), (D(2027, 2, 6), False, "春节"), (D(2027, 2, 7), False, "春节"),
-                (D(2027, 2, 8), False, "春节"), (D(2027, 2, 9), False, "春节（补假）"), (D(2027, 1, 1), False, "元旦")]
+                (D(2027, 2, 8), False, "春节"), (D(2027, 2, 9), False, "春节（补假）"), (D(2027, 1, 1), False, "元旦"),
+                (D(2027, 1, 3), False, "元旦（补假）")]
     text = schedule_text(computed)
-    assert text.splitlines() == ["2027-01-01 放假 元旦", "2027-02-05 放假 农历除夕", "2027-02-06 至 2027-02-09 放假 春节"]
+    assert text.splitlines() == ["2027-01-01 放假 元旦", "2027-01-03 放假 元旦（补假）", "2027-02-05 放假 农历除夕",
+                                 "2027-02-06 至 2027-02-09 放假 春节"]
     days, problems = parse_schedule(text, 2027)
     assert problems == [] and {d.date for d in days} == {day for day, _w, _n in computed}
