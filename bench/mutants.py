@@ -34,6 +34,8 @@ MODULES = {
     "learning/streaks.py": ["tests/learning/test_streaks.py", "tests/learning/test_growth.py"],
     "learning/completion.py": ["tests/assessments/test_completion.py"],
     "learning/services/ledger.py": ["tests/learning/test_ledger.py"],
+    "learning/calendar.py": ["tests/learning/test_calendar.py", "tests/learning/test_admin_calendar.py"],
+    "learning/holiday_schedule.py": ["tests/learning/test_holiday_schedule.py"],
 }
 
 # Survivors accepted, as (module, text on the mutated line): why no test should notice them.
