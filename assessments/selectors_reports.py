@@ -10,13 +10,13 @@ from django.db.models.functions import Cast
 
 from assessments.models import Attempt, Quiz
 from cms.models import CoursePage, Track
-from learning import api as learning
+from core.api import local_days
 
 ONE_DECIMAL = Decimal("0.1")
 
 
 def _submitted_between(start: dt.date | None, end: dt.date | None) -> Q:
-    low, high = learning.local_days(start, end)
+    low, high = local_days(start, end)
     condition = Q()
     if low:
         condition &= Q(attempts__submitted_at__gte=low)

@@ -34,8 +34,8 @@ MODULES = {
     "learning/streaks.py": ["tests/learning/test_streaks.py", "tests/learning/test_growth.py"],
     "learning/completion.py": ["tests/assessments/test_completion.py"],
     "learning/services/ledger.py": ["tests/learning/test_ledger.py"],
-    "learning/calendar.py": ["tests/learning/test_calendar.py", "tests/learning/test_admin_calendar.py"],
-    "learning/holiday_schedule.py": ["tests/learning/test_holiday_schedule.py"],
+    "core/calendar.py": ["tests/core/test_calendar.py", "tests/core/test_admin_calendar.py"],
+    "core/holiday_schedule.py": ["tests/core/test_holiday_schedule.py"],
 }
 
 # Survivors accepted, as (module, text on the mutated line): why no test should notice them.
@@ -88,7 +88,7 @@ def _run_module(copy: Path, module: str) -> Path:
 def _worker(copy: Path, modules: list[str]) -> list[tuple[str, Path, float]]:
     _copy_checkout(copy)
     # Build the test database once (migrations + the demo college); every mutant run reuses it.
-    subprocess.run([*PYTEST.replace("--reuse-db", "--create-db").split(), "tests/learning/test_calendar.py"], cwd=copy,
+    subprocess.run([*PYTEST.replace("--reuse-db", "--create-db").split(), "tests/core/test_calendar.py"], cwd=copy,
                    env=_env(copy), check=True, stdout=subprocess.DEVNULL)
     done = []
     for module in modules:

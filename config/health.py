@@ -8,7 +8,7 @@ beat tick (recorded every minute by `learning.tasks_reminders.beat_tick_task`, s
 beat schedules *and* a worker runs) and the growth catch-up (`growth-catch-up`). Answers 200 when all
 is well and 503 when the database or broker is unreachable or a job is stale. Warnings do not fail the
 check: `calendar_unconfirmed` while this year's holiday schedule — or from 1 November next year's — has
-not been confirmed (`learning.calendar.unconfirmed_years`).
+not been confirmed (`core.calendar.unconfirmed_years`).
 
 Settings: HEALTHZ_MAX_TICK_AGE (seconds, default 180) for the beat tick, HEALTHZ_MAX_GROWTH_AGE (default
 the same) for the growth catch-up, and HEALTHZ_REQUIRE_JOBS (default False): right after a fresh
@@ -77,7 +77,7 @@ def _job_ages() -> dict[str, tuple]:
 
 
 def _unconfirmed_years() -> list[int]:
-    from learning.api import unconfirmed_years
+    from core.api import unconfirmed_years
 
     try:
         return unconfirmed_years(timezone.localdate())

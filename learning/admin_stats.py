@@ -30,7 +30,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
-from learning import calendar as workdays
+from core.api import calendar as workdays
 from learning import charts, reminders, scoping, selectors_stats
 from learning.exports import StreamingExportMixin
 from learning.models import Organization

@@ -12,14 +12,6 @@ from learning.admin_reports import (
     date_range_of,
     display_number,
 )
-from learning.calendar import (
-    is_workday,
-    local_days,
-    next_workdays,
-    previous_workdays,
-    unconfirmed_years,
-    workdays_between,
-)
 from learning.completion import register_completion_requirement
 from learning.models import LedgerEntry
 from learning.rules import quiz_credit
@@ -47,8 +39,7 @@ __all__ = [
     "TrainingClassFilter", "date_range_of", "display_number", "percent", "report_trainees",
     "import_staging",
     "Action", "ImportFileError", "Plan", "RowError", "extension_of", "is_blank", "read_table", "xlsx_lines",
-    "LedgerKind", "local_days", "can_manage", "completion_recheck", "is_org_admin", "is_workday", "ledger_record",
-    "next_workdays", "organizations_in_scope", "previous_workdays", "quiz_credit",
-    "register_completion_requirement", "exam_scores", "register_exam_scores", "trainees_in_scope", "unconfirmed_years",
-    "workdays_between",
+    "LedgerKind", "can_manage", "completion_recheck", "is_org_admin", "ledger_record",
+    "organizations_in_scope", "quiz_credit",
+    "register_completion_requirement", "exam_scores", "register_exam_scores", "trainees_in_scope",
 ]

@@ -4,7 +4,7 @@
 Pure selection plus calls to `notify`: every recipient set is one sub-select, so a reminder costs the
 same few queries for 30 or 30,000 trainees. Each reminder's `reason` (per day, per class, per week)
 makes it idempotent — beat firing twice, a retried task or a catch-up run sends nothing twice. Every
-function does nothing on a day that is not a workday (`learning.calendar`, which never raises for a
+function does nothing on a day that is not a workday (`core.calendar`, which never raises for a
 year the official calendar does not know yet).
 """
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms import selectors as cms_selectors
-from learning import calendar as workdays
+from core.api import calendar as workdays
 from learning.models import (
     Enrollment,
     LedgerEntry,

@@ -10,7 +10,7 @@ from wagtail.models import APIToken
 
 from cms import selectors as cms_selectors
 from cms.models import LessonPage
-from learning import calendar as workdays
+from core.api import calendar as workdays
 from learning.models import (
     Certificate,
     Enrollment,

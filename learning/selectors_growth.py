@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from learning import calendar as workdays
+from core.api import calendar as workdays
 from learning import charts, rules, scoping
 from learning.models import (
     Certificate,

@@ -27,8 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Rank
 
 from cms.models import CoursePage, LessonPage, Track
+from core.api import local_days
 from learning import scoping
-from learning.calendar import local_days
 from learning.models import (
     Enrollment,
     GrowthSnapshot,

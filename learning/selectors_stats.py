@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Exists, F, FilteredRelation, OuterRef
 from django.utils import timezone
 
 from cms import selectors as cms_selectors
-from learning import calendar as workdays
+from core.api import calendar as workdays
 from learning.models import LedgerEntry, Organization, OrgDailyStats, TraineeProfile
 from learning.scoping import scope_roots
 from learning.services.stats import FIGURES

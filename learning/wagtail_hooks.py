@@ -1,15 +1,12 @@
-"""What learning adds to the Wagtail admin: the holiday calendar and workday overrides, the scoped
-trainee list (with export), training classes, and the trainee import for organisation administrators."""
+"""What learning adds to the Wagtail admin: the scoped trainee list (with export), training classes, and the trainee import for organisation administrators."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from learning import (  # noqa: F401
-    admin_calendar,
     admin_certificates,
     admin_journals,
     admin_reports,
@@ -19,18 +16,7 @@ from learning import (  # noqa: F401
 )
 from learning.admin_classes import TrainingClassViewSet  # scoped policy + enrollment sync hooks
 from learning.admin_trainees import TraineeViewSet
-from learning.models import WorkdayOverride
 
-
-class WorkdayOverrideViewSet(SnippetViewSet):
-    model = WorkdayOverride
-    icon = "date"
-    menu_label = "工作日调整"
-    add_to_admin_menu = False  # reached from 节假日与调休 (learning.admin_calendar), which shows the whole year
-    list_display = ["date", "is_workday", "note"]
-
-
-register_snippet(WorkdayOverrideViewSet)
 register_snippet(TrainingClassViewSet)
 
 

@@ -13,6 +13,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS: list[str] = []
 
 INSTALLED_APPS = [
+    "core",
     "cms",
     "learning",
     "assessments",

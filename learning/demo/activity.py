@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cms.models import CasePage, DailyLessonPage
+from core.api import local_days
 from learning import rules
-from learning.calendar import local_days
 from learning.models import LedgerEntry, LessonProgress
 from learning.services.growth import growth_rebuild
 from learning.services.stats import stats_rebuild_day

@@ -28,7 +28,7 @@ from cms.models import (
     Trainer,
 )
 from cms.models.daily import PUBLISH_TIME
-from learning import calendar as workdays
+from core.api import calendar as workdays
 from learning.demo import content
 
 ASSETS = Path(__file__).parent / "assets"

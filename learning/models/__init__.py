@@ -1,6 +1,5 @@
 """Models of the learning app, one module per concern."""
 
-from learning.models.calendar import CalendarYear, WorkdayOverride
 from learning.models.certificates import Certificate
 from learning.models.classes import Enrollment, TrainingClass
 from learning.models.growth import GrowthRecord, GrowthSnapshot
@@ -11,7 +10,7 @@ from learning.models.progress import LedgerEntry, LessonProgress
 from learning.models.stats import ClassStats, OrgDailyStats
 
 __all__ = [
-    "CalendarYear", "Certificate", "ClassStats", "Enrollment", "GrowthRecord", "GrowthSnapshot", "JobRun", "JournalEntry", "JournalReview",
+    "Certificate", "ClassStats", "Enrollment", "GrowthRecord", "GrowthSnapshot", "JobRun", "JournalEntry", "JournalReview",
     "LedgerEntry", "LessonProgress", "Notification", "NotificationPreference", "OrgAdminRole", "OrgDailyStats", "Organization",
-    "TraineeProfile", "TrainingClass", "WorkdayOverride",
+    "TraineeProfile", "TrainingClass",
 ]

@@ -20,8 +20,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cms import selectors as cms_selectors
+from core.api import local_days
 from learning import rules
-from learning.calendar import local_days
 from learning.models import (
     ClassStats,
     Enrollment,

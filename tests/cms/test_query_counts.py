@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.models import DailyLessonPage
-from learning.calendar import previous_workdays
+from core.calendar import previous_workdays
 from tests.cms.factories import daily_lesson
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.test import override_settings
 from wagtail.models import Page, Revision
 
 from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage, Track, Trainer
-from learning.calendar import is_workday
+from core.calendar import is_workday
 from learning.models import OrgAdminRole, Organization, TraineeProfile
 
 pytestmark = pytest.mark.django_db

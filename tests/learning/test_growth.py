@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from learning.models import GrowthRecord, GrowthSnapshot, LedgerEntry, WorkdayOverride
+from core.models import WorkdayOverride
+from learning.models import GrowthRecord, GrowthSnapshot, LedgerEntry
 from learning.services import growth
 from learning.services.ledger import ledger_record
 
@@ -162,7 +163,7 @@ activity = st.tuples(
 def _oracle(users, years, today):
     """Growth records and weekly snapshots recomputed the plain, slow way, independently of
     `growth._records_for`: entry by entry from the ledger, day by day through the calendar."""
-    from learning.calendar import is_workday
+    from core.calendar import is_workday
 
     cap, records, weeks = 10, {}, {}
     kinds = {"lesson": "lesson_count", "daily": "daily_count", "quiz": "quiz_count", "case": "case_count",

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms.models import DailyLessonPage
+from core.models import WorkdayOverride
 from learning import reminders
 from learning.models import (
     Enrollment,
@@ -30,7 +31,6 @@ from learning.models import (
     Organization,
     TraineeProfile,
     TrainingClass,
-    WorkdayOverride,
 )
 from learning.services import email_opt_out_set, ledger_record, notify
 from learning.tasks_reminders import (

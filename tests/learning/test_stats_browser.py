@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cms.models import DailyLessonPage
-from learning import calendar as workdays
+from core.api import calendar as workdays
 from learning.models import Notification, Organization, TraineeProfile
 from tests.cms.factories import daily_lesson
 

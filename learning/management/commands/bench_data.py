@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from cms.models import CasePage, DailyLessonIndexPage, DailyLessonPage, LessonPage
 from cms.models.daily import PUBLISH_TIME
-from learning import calendar as workdays
+from core.api import calendar as workdays
 from learning import rules
 from learning.models import (
     GrowthRecord,
@@ -336,7 +336,7 @@ class Command(BaseCommand):
     def _ledger(self, user_ids: list[int], lessons: dict[dt.date, DailyLessonPage]) -> None:
         from django.apps import apps
 
-        from learning.calendar import local_days
+        from core.api import local_days
 
         tz = timezone.get_current_timezone()
         sample = user_ids[:500]  # a day is there when any of these trainees has an entry on it

@@ -13,6 +13,7 @@ class WorkdayOverride(models.Model):
     note = models.CharField("说明", max_length=100, blank=True, help_text="例如：2027 年春节调休")
 
     class Meta:
+        db_table = "learning_workdayoverride"  # created by learning before the calendar moved to core
         ordering = ["date"]
         verbose_name = "工作日调整"
         verbose_name_plural = "工作日调整"

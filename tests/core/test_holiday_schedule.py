@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from learning.holiday_schedule import ScheduleDay, parse_schedule, schedule_text
+from core.holiday_schedule import ScheduleDay, parse_schedule, schedule_text
 
 D = dt.date
 

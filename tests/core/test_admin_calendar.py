@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.test import Client
 
+from core.calendar import Source, calendar_day, is_workday
+from core.models import CalendarYear, WorkdayOverride
 from learning import reminders
-from learning.calendar import Source, calendar_day, is_workday
-from learning.models import CalendarYear, Notification, TraineeProfile, WorkdayOverride
+from learning.models import Notification, TraineeProfile
 from tests.cms.factories import daily_lesson
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from chinese_calendar.constants import Holiday
 from django.db import models
 from django.utils import timezone
 
-from learning.models import CalendarYear, WorkdayOverride
+from core.models import CalendarYear, WorkdayOverride
 
 WARN_FROM_MONTH = 11  # the State Council publishes next year's schedule in October–December
 

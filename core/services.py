@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from learning.holiday_schedule import ScheduleDay
-from learning.models import CalendarYear, WorkdayOverride
+from core.holiday_schedule import ScheduleDay
+from core.models import CalendarYear, WorkdayOverride
 
 
 @transaction.atomic

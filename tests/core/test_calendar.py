@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from learning.calendar import (
+from core.calendar import (
     Source,
     calendar_day,
     calendar_days,
@@ -15,7 +15,7 @@ from learning.calendar import (
     unconfirmed_years,
     workdays_between,
 )
-from learning.models import CalendarYear, WorkdayOverride
+from core.models import CalendarYear, WorkdayOverride
 
 pytestmark = pytest.mark.django_db
 

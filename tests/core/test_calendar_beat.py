@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from learning.models import JobRun, Notification, TraineeProfile, WorkdayOverride
+from core.models import WorkdayOverride
+from learning.models import JobRun, Notification, TraineeProfile
 from tests.cms.factories import daily_lesson
 from tests.worker import free_port, own_redis, start_beat, start_worker, stop, wait_for
 

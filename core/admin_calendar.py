@@ -18,11 +18,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from learning import calendar, holiday_schedule
-from learning.models import CalendarYear
-from learning.services import calendar as calendar_services
+from core import calendar, holiday_schedule
+from core import services as calendar_services
+from core.models import CalendarYear
 
-PERMISSION = "learning.change_workdayoverride"
+PERMISSION = "core.change_workdayoverride"
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 WEEKDAYS = "一二三四五六日"
 
@@ -83,7 +83,7 @@ def calendar_home(request):
     if denied := _forbidden(request.user):
         return denied
     missing = calendar.unconfirmed_years(timezone.localdate())
-    return redirect("learning_calendar_year", year=missing[-1] if missing else timezone.localdate().year)
+    return redirect("core_calendar_year", year=missing[-1] if missing else timezone.localdate().year)
 
 
 def calendar_year(request, year: int):
@@ -99,12 +99,12 @@ def calendar_year(request, year: int):
             messages.success(request, _("已保存 %(year)s 年 %(n)s 天的安排。") % {"year": year, "n": saved})
         if form.cleaned_data["confirm"]:
             messages.success(request, _("%(year)s 年的日历已确认。") % {"year": year})
-        return redirect("learning_calendar_year", year=year)
+        return redirect("core_calendar_year", year=year)
     days = special_days(year)
     if request.method == "GET":
         form.initial["schedule"] = _starting_text(year, days)
     confirmation = CalendarYear.objects.filter(year=year).select_related("confirmed_by").first()
-    return render(request, "learning/admin/calendar.html", {
+    return render(request, "core/admin/calendar.html", {
         "year": year, "form": form, "confirmation": confirmation,
         "published": calendar.published_year(year),
         "rows": [{"day": day, "weekday": WEEKDAYS[day.date.weekday()]} for day in days],
@@ -120,21 +120,21 @@ def calendar_unconfirm(request, year: int):
         return denied
     calendar_services.schedule_unconfirm(year=year)
     messages.info(request, _("已撤销 %(year)s 年日历的确认。") % {"year": year})
-    return redirect("learning_calendar_year", year=year)
+    return redirect("core_calendar_year", year=year)
 
 
 class CalendarWarningPanel(Component):
     """Above everything on the admin home while a year's schedule is due and not confirmed."""
 
-    name = "learning_calendar_warning"
-    template_name = "learning/admin/calendar_warning.html"
+    name = "core_calendar_warning"
+    template_name = "core/admin/calendar_warning.html"
     order = 10
 
     def __init__(self, years: list[int]):
         self.years = years
 
     def get_context_data(self, parent_context):
-        return {"years": self.years, "url": reverse("learning_calendar_year", args=[self.years[-1]])}
+        return {"years": self.years, "url": reverse("core_calendar_year", args=[self.years[-1]])}
 
 
 @hooks.register("construct_homepage_panels")
@@ -146,9 +146,9 @@ def add_calendar_warning(request, panels):
 @hooks.register("register_admin_urls")
 def register_calendar_urls():
     return [
-        path("calendar/", calendar_home, name="learning_calendar"),
-        path("calendar/<int:year>/", calendar_year, name="learning_calendar_year"),
-        path("calendar/<int:year>/unconfirm/", calendar_unconfirm, name="learning_calendar_unconfirm"),
+        path("calendar/", calendar_home, name="core_calendar"),
+        path("calendar/<int:year>/", calendar_year, name="core_calendar_year"),
+        path("calendar/<int:year>/unconfirm/", calendar_unconfirm, name="core_calendar_unconfirm"),
     ]
 
 
@@ -159,5 +159,5 @@ class CalendarMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_calendar_menu_item():
-    return CalendarMenuItem(gettext_lazy("节假日与调休"), reverse("learning_calendar"), name="holiday-calendar",
+    return CalendarMenuItem(gettext_lazy("节假日与调休"), reverse("core_calendar"), name="holiday-calendar",
                             icon_name="date", order=230)

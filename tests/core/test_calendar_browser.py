@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from learning.calendar import calendar_day, is_workday
-from learning.models import CalendarYear
+from core.calendar import calendar_day, is_workday
+from core.models import CalendarYear
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TZ = ZoneInfo("Asia/Shanghai")
