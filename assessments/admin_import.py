@@ -1,6 +1,6 @@
 """Question import and export in the Wagtail admin: choose a bank and upload → preview → confirm.
 
-Thin: parse, call, render. The uploaded file waits for confirmation in `learning.api`'s import staging
+Thin: parse, call, render. The uploaded file waits for confirmation in `core.api`'s import staging
 (a signed token naming the file, the bank and the user who uploaded it); the rows are read and
 validated again before anything is written. A file with any bad row imports nothing.
 """
@@ -30,7 +30,7 @@ from assessments.imports import (
 )
 from assessments.models import Question, QuestionBank
 from assessments.services_import import QuestionImportError, questions_import
-from learning.api import import_staging
+from core.api import import_staging
 
 TOKEN_SALT = "assessments.question_import"
 FILE_PREFIX = "imports/questions-"

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Question, QuestionBank
 from assessments.validation import LETTERS, answer_letters, normalize_text, question_problems, truth_value
-from learning.api import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
+from core.api import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
     Action,
     ImportFileError,
     Plan,

@@ -1,6 +1,24 @@
-"""The public surface of `core` for the domain apps."""
+"""The public surface of `core` for the domain apps: the workday calendar, spreadsheet reading and
+import staging, and streamed CSV/XLSX exports."""
 
-from core import calendar
+from core import calendar, import_staging
 from core.calendar import local_days, unconfirmed_years
+from core.exports import StreamingExportMixin
+from core.spreadsheets import (
+    Action,
+    ImportFileError,
+    Plan,
+    RowError,
+    csv_lines,
+    extension_of,
+    is_blank,
+    read_table,
+    xlsx_lines,
+)
 
-__all__ = ["calendar", "local_days", "unconfirmed_years"]
+__all__ = [
+    "calendar", "local_days", "unconfirmed_years",
+    "import_staging", "Action", "ImportFileError", "Plan", "RowError", "csv_lines", "extension_of", "is_blank", "read_table",
+    "xlsx_lines",
+    "StreamingExportMixin",
+]

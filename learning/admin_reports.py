@@ -25,9 +25,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from cms.models import CoursePage, Track
+from core.api import StreamingExportMixin
 from learning import scoping
 from learning import selectors_reports as reports
-from learning.exports import StreamingExportMixin
 from learning.models import TraineeProfile
 
 EMPTY = "—"

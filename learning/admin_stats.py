@@ -30,9 +30,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from core.api import StreamingExportMixin
 from core.api import calendar as workdays
 from learning import charts, reminders, scoping, selectors_stats
-from learning.exports import StreamingExportMixin
 from learning.models import Organization
 
 PANEL_CHILDREN = 10  # children shown on the dashboard panel; the drill-down shows all of them

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.api import StreamingExportMixin
 from learning import scoping
-from learning.exports import StreamingExportMixin
 from learning.models import TraineeProfile
 
 

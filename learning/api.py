@@ -1,6 +1,5 @@
 """The public surface of `learning` for other apps (assessments, later growth and statistics)."""
 
-from learning import import_staging
 from learning.admin_reports import (
     DateRangeFilter,
     OrganizationFilter,
@@ -20,16 +19,6 @@ from learning.scores import exam_scores, register_exam_scores
 from learning.selectors_reports import percent, report_trainees
 from learning.services.ledger import ledger_record
 from learning.services.progress import completion_recheck
-from learning.spreadsheets import (
-    Action,
-    ImportFileError,
-    Plan,
-    RowError,
-    extension_of,
-    is_blank,
-    read_table,
-    xlsx_lines,
-)
 
 LedgerKind = LedgerEntry.Kind
 
@@ -37,8 +26,6 @@ __all__ = [
     # the scoped report building blocks (Wagtail admin) for other apps' reports
     "DateRangeFilter", "OrganizationFilter", "ReportFilterSet", "ReportMenuItem", "ScopedReportView", "TrackFilter",
     "TrainingClassFilter", "date_range_of", "display_number", "percent", "report_trainees",
-    "import_staging",
-    "Action", "ImportFileError", "Plan", "RowError", "extension_of", "is_blank", "read_table", "xlsx_lines",
     "LedgerKind", "can_manage", "completion_recheck", "is_org_admin", "ledger_record",
     "organizations_in_scope", "quiz_credit",
     "register_completion_requirement", "exam_scores", "register_exam_scores", "trainees_in_scope",

@@ -20,9 +20,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from learning.models import Organization, TraineeProfile
-from learning.scoping import organizations_in_scope, trainees_in_scope
-from learning.spreadsheets import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
+from core.api import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
     Action,
     ImportFileError,
     Plan,
@@ -33,6 +31,8 @@ from learning.spreadsheets import (  # noqa: F401 - ImportFileError, Action, Row
     read_table,
     xlsx_lines,
 )
+from learning.models import Organization, TraineeProfile
+from learning.scoping import organizations_in_scope, trainees_in_scope
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -1,6 +1,6 @@
 """Trainee import in the Wagtail admin: upload → preview (dry run) → confirm. Thin: parse, call, render.
 
-The uploaded file waits for confirmation in `learning.import_staging` (a signed token naming it and
+The uploaded file waits for confirmation in `core.import_staging` (a signed token naming it and
 the administrator who uploaded it); the rows are validated again inside the import transaction.
 """
 
@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from learning import import_staging, scoping
+from core.api import import_staging
+from learning import scoping
 from learning.imports import (
     COLUMN_LABELS,
     MAX_FILE_BYTES,

@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learning.spreadsheets import extension_of
+from core.spreadsheets import extension_of
 
 TOKEN_MAX_AGE = 6 * 60 * 60
 MAX_ERRORS_SHOWN = 200

@@ -1,6 +1,6 @@
 """Reading an uploaded spreadsheet (.xlsx, or .csv in UTF-8 or GBK) into header-mapped rows.
 
-Shared by every import (trainees here, questions in `assessments` through `learning.api`): each
+Shared by every import (trainees in `learning`, questions in `assessments`, through `core.api`): each
 importer names its columns and their accepted header spellings, its limits and its messages; this
 module finds the header row (a title line or two above it is common in hand-made sheets), keeps
 Excel's own row numbers, and turns every unusable file into an `ImportFileError` with a message.
