@@ -9,15 +9,11 @@ from ninja import Field, Router, Schema, Status
 
 from assessments import selectors, services
 from assessments.models import Quiz
+from core.api import ErrorOut
 
 router = Router(tags=["测验"])
 
 Response = str | list[str] | bool | None
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="not_started、closed、no_attempts_left、time_over、already_submitted、not_found…")
-    message: str
 
 
 class OptionOut(Schema):

@@ -16,13 +16,12 @@ from django.utils.translation import gettext as _
 from assessments.grading import grade
 from assessments.models import Attempt, Quiz
 from assessments.paper import draw_paper, paper_questions
+from core.api import DomainError
 from learning import api as learning
 
 
-class QuizError(Exception):
-    def __init__(self, code: str, message: str, status: int = 409):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+class QuizError(DomainError):
+    status = 409
 
 
 def _check_window(quiz: Quiz, now: dt.datetime) -> None:

@@ -9,14 +9,16 @@ from django.db import transaction
 
 from assessments.imports import QuestionRow, existing_questions
 from assessments.models import Question, QuestionBank
+from core.api import DomainError
 
 BATCH_SIZE = 500
 
 
-class QuestionImportError(Exception):
+class QuestionImportError(DomainError):
+    code = "import_refused"
+
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message=message)
 
 
 def questions_import(*, bank: QuestionBank, rows: list[QuestionRow]) -> dict[str, int]:

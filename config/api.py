@@ -12,10 +12,9 @@ from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from assessments.api_views import router as assessments_router
-from assessments.services import QuizError
+from core.api import DomainError
 from learning.api_stats import router as stats_router
 from learning.api_views import router as learning_router
-from learning.services import EnrollmentError, HeartbeatRejected
 
 api = NinjaAPI(
     title="社区干部网络学院 API",
@@ -59,16 +58,7 @@ def _http_error(request, exc):
     return error(request, exc.status_code, code, str(exc))
 
 
-@api.exception_handler(HeartbeatRejected)
-def _heartbeat_rejected(request, exc):
-    return error(request, exc.status, exc.code, exc.message)
-
-
-@api.exception_handler(EnrollmentError)
-def _enrollment_error(request, exc):
-    return error(request, 409 if exc.code != "course_unavailable" else 404, exc.code, exc.message)
-
-
-@api.exception_handler(QuizError)
-def _quiz_error(request, exc):
+@api.exception_handler(DomainError)
+def _refused(request, exc):
+    """Every domain's refusal (a replayed heartbeat, a closed quiz, …) with its own code and status."""
     return error(request, exc.status, exc.code, exc.message)

@@ -1,8 +1,9 @@
 """The public surface of `core` for the domain apps: the workday calendar, spreadsheet reading and
-import staging, and streamed CSV/XLSX exports."""
+import staging, streamed CSV/XLSX exports, and the one error type (with its API schema)."""
 
 from core import calendar, import_staging
 from core.calendar import local_days, unconfirmed_years
+from core.errors import DomainError, ErrorOut
 from core.exports import StreamingExportMixin
 from core.spreadsheets import (
     Action,
@@ -21,4 +22,5 @@ __all__ = [
     "import_staging", "Action", "ImportFileError", "Plan", "RowError", "csv_lines", "extension_of", "is_blank", "read_table",
     "xlsx_lines",
     "StreamingExportMixin",
+    "DomainError", "ErrorOut",
 ]

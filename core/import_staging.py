@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.spreadsheets import extension_of
 
 TOKEN_MAX_AGE = 6 * 60 * 60
@@ -26,13 +27,14 @@ MAX_ERRORS_SHOWN = 200
 MAX_ROWS_SHOWN = 100
 
 
-class StagingError(Exception):
+class StagingError(DomainError):
     """`forbidden` is True for a forged or foreign token (answer 403), False when the preview just
     went stale (expired, already imported): tell the user to upload again."""
 
+    code = "stale_preview"
+
     def __init__(self, message: str, *, forbidden: bool = False):
-        super().__init__(message)
-        self.message = message
+        super().__init__("forbidden" if forbidden else None, message, 403 if forbidden else None)
         self.forbidden = forbidden
 
 

@@ -20,15 +20,18 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 HEADER_SEARCH_ROWS = 10
 
 
-class ImportFileError(Exception):
+class ImportFileError(DomainError):
     """The file as a whole cannot be imported (too big, empty, unreadable, no header row)."""
 
+    code = "invalid_file"
+
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message=message)
 
 
 class Action(StrEnum):

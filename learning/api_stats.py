@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 
+from core.api import DomainError, ErrorOut
 from learning import selectors_stats
 from learning.models import Organization
 from learning.scoping import scope_roots
@@ -25,19 +25,6 @@ router = Router(tags=["统计"])
 
 ABSENT_PAGE_SIZE = 100
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat alone also takes 20261120 and 2026-W47-5
-
-
-class ApiError(HttpError):
-    """An HttpError with a stable code (config.api renders it as {"code", "message"})."""
-
-    def __init__(self, status_code: int, code: str, message: str) -> None:
-        super().__init__(status_code, message)
-        self.code = code
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="稳定的错误代码，例如 not_found、forbidden、invalid_date")
-    message: str = Field(description="中文说明")
 
 
 class OrgRefOut(Schema):
@@ -114,11 +101,11 @@ def _managed_organization(request, org_id: int) -> tuple[Organization, Organizat
     outside the caller's subtree."""
     roots = scope_roots(request.user)
     if roots is not None and not roots:
-        raise ApiError(403, "forbidden", _("只有组织管理员可以查看统计数据。"))
+        raise DomainError("forbidden", status=403, message=_("只有组织管理员可以查看统计数据。"))
     org = Organization.objects.filter(pk=org_id).first()
     root = selectors_stats.scope_root_of(request.user, org) if org is not None else None
     if root is None:
-        raise ApiError(404, "not_found", _("请求的对象不存在。"))
+        raise DomainError("not_found", status=404, message=_("请求的对象不存在。"))
     return org, root
 
 
@@ -139,8 +126,8 @@ def _parse_day(value: str | None) -> dt.date:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ApiError(422, "invalid_date",
-                       _("日期格式应为 YYYY-MM-DD，例如 2026-11-20（收到：%(value)s）。") % {"value": value[:40]}) from None
+        raise DomainError("invalid_date", status=422, message=_(
+            "日期格式应为 YYYY-MM-DD，例如 2026-11-20（收到：%(value)s）。") % {"value": value[:40]}) from None
 
 
 @router.get("/orgs/{org_id}", response={200: OrgStatsOut, **ERRORS}, summary="组织统计（当日汇总与直属下级）")
@@ -177,7 +164,7 @@ def org_absent(request, org_id: int,
     count = trainees.count()
     pages = math.ceil(count / page_size)
     if page > max(pages, 1):
-        raise ApiError(404, "invalid_page", _("页码超出范围：共 %(pages)d 页。") % {"pages": pages})
+        raise DomainError("invalid_page", status=404, message=_("页码超出范围：共 %(pages)d 页。") % {"pages": pages})
     start = (page - 1) * page_size
     results = [
         {"user_id": profile.user_id, "real_name": profile.real_name, "phone": profile.phone,

@@ -12,15 +12,11 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from cms.models import CoursePage
+from core.api import ErrorOut
 from learning import rules, selectors, services
 from learning.services.progress import media_seconds, required_seconds, trackable_page
 
 router = Router(tags=["学习"])
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="稳定的错误代码，例如 implausible_beat、replayed_beat、not_enrolled")
-    message: str = Field(description="中文说明")
 
 
 class DailyOut(Schema):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.models import CoursePage
+from core.api import DomainError
 from learning import scoping
 from learning.models import Certificate, Enrollment, LedgerEntry, Notification, TraineeProfile, TrainingClass
 from learning.services.enrollment import classes_of
@@ -23,10 +24,8 @@ CODE_LENGTH = 12
 DEFAULT_ISSUER = "社区干部网络学院"
 
 
-class CertificateError(Exception):
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+class CertificateError(DomainError):
+    pass
 
 
 def new_code() -> str:

@@ -5,13 +5,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cms.models import CoursePage
+from core.api import DomainError
 from learning.models import Enrollment, Organization, TraineeProfile, TrainingClass
 
 
-class EnrollmentError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+class EnrollmentError(DomainError):
+    status = 409
 
 
 def classes_of(user_id: int) -> list[TrainingClass]:
@@ -26,7 +25,7 @@ def classes_of(user_id: int) -> list[TrainingClass]:
 
 def enrollment_create(*, user, course: CoursePage) -> Enrollment:
     if not course.live:
-        raise EnrollmentError("course_unavailable", _("该课程尚未发布或已下线。"))
+        raise EnrollmentError("course_unavailable", _("该课程尚未发布或已下线。"), 404)
     existing = Enrollment.objects.filter(user=user, course=course).first()
     if existing:
         return existing

@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.api import DomainError
 from learning.imports import Action, ParsedFile, RowError, validate_rows
 from learning.models import Organization, TraineeProfile, TrainingClass
 from learning.services.enrollment import class_sync_enrollments
@@ -14,12 +15,14 @@ BATCH_SIZE = 500
 DEFAULT_INITIAL_PASSWORD = "Xuexi@2026"
 
 
-class TraineeImportError(Exception):
+class TraineeImportError(DomainError):
     """Nothing was imported: `errors` lists every bad row (empty when the database changed meanwhile)."""
 
+    code = "import_refused"
+
     def __init__(self, message: str, errors: list[RowError] | None = None):
-        super().__init__(message)
-        self.message, self.errors = message, errors or []
+        super().__init__(message=message)
+        self.errors = errors or []
 
 
 def initial_password() -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
+from core.api import DomainError
 from learning import rules, scoping
 from learning.models import JournalEntry, JournalReview, LedgerEntry, Notification, TraineeProfile
 from learning.services.ledger import ledger_record
@@ -23,10 +24,8 @@ COMMENT_MAX_LENGTH = 1000
 HTML_TAG = re.compile(r"<[/!?]?[A-Za-z][^<>]*>|<!--")
 
 
-class JournalError(Exception):
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+class JournalError(DomainError):
+    pass
 
 
 def clean_journal_text(text: str, *, field: str, min_length: int, max_length: int) -> str:

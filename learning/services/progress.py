@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
+from core.api import DomainError
 from learning import plausibility, rules
 from learning.completion import requirements_met
 from learning.models import Enrollment, LedgerEntry, LessonProgress
@@ -25,10 +26,8 @@ from learning.services.enrollment import classes_of
 from learning.services.ledger import ledger_record
 
 
-class HeartbeatRejected(Exception):
-    def __init__(self, code: str, message: str, status: int):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+class HeartbeatRejected(DomainError):
+    pass
 
 
 def required_seconds(page) -> float:

@@ -5,14 +5,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import APIToken
 
+from core.api import DomainError
+
 TOKEN_NAME_MAX_LENGTH = 60
 MAX_ACTIVE_TOKENS = 10
 
 
-class TokenError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+class TokenError(DomainError):
+    pass
 
 
 @transaction.atomic
