@@ -13,8 +13,8 @@ from wagtail.api.v3.auth import BearerTokenAuth
 
 from assessments.api_views import router as assessments_router
 from core.api import DomainError
-from learning.api_stats import router as stats_router
 from learning.api_views import router as learning_router
+from stats.api_views import router as stats_router
 
 api = NinjaAPI(
     title="社区干部网络学院 API",

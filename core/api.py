@@ -1,7 +1,7 @@
 """The public surface of `core` for the domain apps: the workday calendar, spreadsheet reading and
-import staging, streamed CSV/XLSX exports, and the one error type (with its API schema)."""
+import staging, streamed CSV/XLSX exports, SVG charts, and the one error type (with its API schema)."""
 
-from core import calendar, import_staging
+from core import calendar, charts, import_staging
 from core.calendar import local_days, unconfirmed_years
 from core.errors import DomainError, ErrorOut
 from core.exports import StreamingExportMixin
@@ -19,6 +19,7 @@ from core.spreadsheets import (
 
 __all__ = [
     "calendar", "local_days", "unconfirmed_years",
+    "charts",
     "import_staging", "Action", "ImportFileError", "Plan", "RowError", "csv_lines", "extension_of", "is_blank", "read_table",
     "xlsx_lines",
     "StreamingExportMixin",

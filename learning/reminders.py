@@ -29,7 +29,6 @@ from learning.models import (
     TraineeProfile,
     TrainingClass,
 )
-from learning.selectors_stats import absent_trainees
 from learning.services.notifications import NotifyResult, notify, notify_each
 
 DEADLINE_NOTICE_DAYS = 3
@@ -66,12 +65,12 @@ def send_daily_reminder(now: dt.datetime) -> NotifyResult:
     if lesson is None:
         return NotifyResult()
     done = LessonProgress.objects.filter(page_id=lesson.pk, completed_at__isnull=False).values("user_id")
-    return _remind_not_done(_trainee_ids().exclude(user_id__in=done), today, lesson)
+    return remind_not_done(_trainee_ids().exclude(user_id__in=done), today, lesson)
 
 
-def _remind_not_done(user_ids, today: dt.date, lesson) -> NotifyResult:
+def remind_not_done(user_ids, today: dt.date, lesson) -> NotifyResult:
     """Today's "not done yet" reminder: one reason per day, whoever sends it (the afternoon job or an
-    administrator's button), so nobody gets it twice."""
+    administrator's 「发送提醒」 in stats), so nobody gets it twice."""
     return notify(
         user_ids=user_ids, kind=Notification.Kind.DAILY_REMINDER, reason=f"daily_reminder:{today:%Y-%m-%d}",
         title=_("今天的每日一课还没有学习"),
@@ -206,15 +205,3 @@ def send_admin_summaries(today: dt.date) -> NotifyResult:
     messages = {uid: (title, "\n".join(body)) for uid, body in lines.items()}
     return notify_each(kind=Notification.Kind.ADMIN_SUMMARY, reason=reason, messages=messages,
                        url=ADMIN_SUMMARY_URL)
-
-
-def send_absent_reminder(*, organization: Organization, now: dt.datetime) -> tuple[NotifyResult, int]:
-    """An administrator's 「发送提醒」 on 今日未学: remind exactly the trainees of `organization`'s subtree
-    who have not finished today's lesson. Same kind and reason as the afternoon reminder, so nobody is
-    reminded twice a day whichever comes first. Returns (result, how many trainees were not done)."""
-    today, lesson = _lesson_out_today(now)
-    if lesson is None:
-        return NotifyResult(), 0
-    _lesson, absent = absent_trainees(organization, today)
-    not_done = absent.count()
-    return _remind_not_done(absent.values("user_id"), today, lesson), not_done

@@ -13,7 +13,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.api import calendar as workdays
-from learning import charts, rules, scoping
+from core.api import charts
+from learning import rules, scoping
 from learning.models import (
     Certificate,
     GrowthRecord,

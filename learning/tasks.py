@@ -4,14 +4,12 @@ Each task is idempotent (class sync only inserts missing enrollments), so `acks_
 after a lost worker is harmless.
 """
 
-import datetime as dt
 import logging
 
 from celery import shared_task
 from django.db import DatabaseError
-from django.utils import timezone
 
-from learning.services import class_sync_enrollments, growth, jobs, stats
+from learning.services import class_sync_enrollments, growth, jobs
 
 logger = logging.getLogger(__name__)
 
@@ -68,23 +66,6 @@ def growth_rebuild_task(year: int | None = None) -> int:
     """Nightly: rebuild every growth record from the ledger (set-based, batched)."""
     with jobs.job_run("growth-rebuild"):
         return growth.growth_rebuild(year=year)
-
-
-# --- statistics rollups (统计汇总) -----------------------------------------------------------------
-@shared_task(**RETRY, expires=600)
-def stats_refresh_task() -> list[str]:
-    """Every few minutes: today's rollups and any day with new ledger entries, plus class figures."""
-    with jobs.job_run(stats.REFRESH_JOB):
-        return [day.isoformat() for day in stats.stats_refresh()]
-
-
-@shared_task(**RETRY)
-def stats_finalise_task() -> str:
-    """Overnight: yesterday's rollups, recomputed once its last transactions have committed."""
-    day = timezone.localdate() - dt.timedelta(days=1)
-    with jobs.job_run("stats-finalise"):
-        stats.stats_rebuild_day(day)
-    return day.isoformat()
 
 
 # Reminder and health tasks live in their own module; importing it registers them with Celery.

@@ -10,7 +10,6 @@ from learning import (  # noqa: F401
     admin_certificates,
     admin_journals,
     admin_reports,
-    admin_stats,
     scoping,
     views_import,
 )

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "cms",
     "learning",
     "assessments",
+    "stats",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -19,7 +19,7 @@ from core.api import local_days
 from learning import rules
 from learning.models import LedgerEntry, LessonProgress
 from learning.services.growth import growth_rebuild
-from learning.services.stats import stats_rebuild_day
+from stats.services import stats_rebuild_day
 
 HISTORY_DAYS = 30
 USERNAMES = [f"trainee{n:02d}" for n in range(11, 31)]

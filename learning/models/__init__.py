@@ -7,10 +7,9 @@ from learning.models.journal import JournalEntry, JournalReview
 from learning.models.notifications import JobRun, Notification, NotificationPreference
 from learning.models.org import OrgAdminRole, Organization, TraineeProfile
 from learning.models.progress import LedgerEntry, LessonProgress
-from learning.models.stats import ClassStats, OrgDailyStats
 
 __all__ = [
-    "Certificate", "ClassStats", "Enrollment", "GrowthRecord", "GrowthSnapshot", "JobRun", "JournalEntry", "JournalReview",
-    "LedgerEntry", "LessonProgress", "Notification", "NotificationPreference", "OrgAdminRole", "OrgDailyStats", "Organization",
+    "Certificate", "Enrollment", "GrowthRecord", "GrowthSnapshot", "JobRun", "JournalEntry", "JournalReview",
+    "LedgerEntry", "LessonProgress", "Notification", "NotificationPreference", "OrgAdminRole", "Organization",
     "TraineeProfile", "TrainingClass",
 ]

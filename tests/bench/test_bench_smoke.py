@@ -12,9 +12,9 @@ from learning.models import (
     LedgerEntry,
     LessonProgress,
     Organization,
-    OrgDailyStats,
     TraineeProfile,
 )
+from stats.models import OrgDailyStats
 
 pytestmark = pytest.mark.django_db
 SIZES = ["--orgs", "40", "--trainees", "30", "--days", "4"]

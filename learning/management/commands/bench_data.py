@@ -52,9 +52,9 @@ from learning.models import (
     LedgerEntry,
     LessonProgress,
     Organization,
-    OrgDailyStats,
     TraineeProfile,
 )
+from stats.models import OrgDailyStats
 
 BENCH_USER_PREFIX = "bench"  # every account bench_data and `make bench` create starts with it
 BENCH_ORG_CODE = "B62"  # the bench province's code; its subtree's codes all start with it
@@ -426,7 +426,7 @@ class Command(BaseCommand):
 
     # --- projections -----------------------------------------------------------------------------
     def _rollups(self) -> None:
-        from learning.services.stats import stats_rebuild_day
+        from stats.services import stats_rebuild_day
 
         root = Organization.objects.get(code=BENCH_ORG_CODE)
         have = set(OrgDailyStats.objects.filter(organization=root, date__in=self.days).values_list("date", flat=True))

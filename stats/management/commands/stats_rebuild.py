@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from learning.services import stats
+from stats import services as stats
 
 
 class Command(BaseCommand):

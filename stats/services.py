@@ -21,18 +21,17 @@ from django.utils import timezone
 
 from cms import selectors as cms_selectors
 from core.api import local_days
-from learning import rules
-from learning.models import (
-    ClassStats,
+from learning.api import (
     Enrollment,
     JobRun,
     LedgerEntry,
     Organization,
-    OrgDailyStats,
     TraineeProfile,
     TrainingClass,
+    exam_scores,
+    rule,
 )
-from learning.scores import exam_scores
+from stats.models import ClassStats, OrgDailyStats
 
 REFRESH_JOB = "stats-refresh"
 SAFETY_IDS = 10_000  # re-check recent ids: a slow transaction may commit a lower id late
@@ -62,7 +61,7 @@ def _own_figures(day: dt.date) -> dict[int, dict]:
     per_kind = {f"n_{kind}": Count("id", filter=Q(kind=kind)) for kind in COUNT_FIELDS}
     daily = Count("id", filter=Q(kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)) if lesson else Count(
         "id", filter=Q(pk__in=[]))
-    cap = rules.rule("daily_points_cap")
+    cap = rule("daily_points_cap")
     rows = (LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end, user__profile__isnull=False,
                                        **counted)
             .order_by().values("user_id", "user__profile__organization_id")

@@ -28,6 +28,7 @@ class OrgDailyStats(models.Model):
     computed_at = models.DateTimeField("统计时间")
 
     class Meta:
+        db_table = "learning_orgdailystats"  # created by learning before statistics became their own app
         verbose_name = "组织每日统计"
         verbose_name_plural = "组织每日统计"
         constraints = [models.UniqueConstraint(fields=["organization", "date"], name="uniq_org_daily_stats")]
@@ -46,6 +47,7 @@ class ClassStats(models.Model):
     computed_at = models.DateTimeField("统计时间")
 
     class Meta:
+        db_table = "learning_classstats"
         verbose_name = "培训班统计"
         verbose_name_plural = "培训班统计"
 

@@ -24,17 +24,16 @@ from hypothesis import strategies as st
 from cms.models import DailyLessonPage
 from learning import rules
 from learning.models import (
-    ClassStats,
     Enrollment,
     JobRun,
     LedgerEntry,
     Organization,
-    OrgDailyStats,
     TraineeProfile,
     TrainingClass,
 )
-from learning.services import stats
-from learning.tasks import stats_refresh_task
+from stats import services as stats
+from stats.models import ClassStats, OrgDailyStats
+from stats.tasks import stats_refresh_task
 from tests.cms.factories import daily_lesson
 from tests.helpers import org
 

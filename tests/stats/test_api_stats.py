@@ -13,9 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.models import DailyLessonPage
-from learning.models import LedgerEntry, Organization, OrgDailyStats, TraineeProfile
+from learning.models import LedgerEntry, Organization, TraineeProfile
 from learning.services import api_token_create
-from learning.services.stats import FIGURES, stats_rebuild_day
+from stats.models import OrgDailyStats
+from stats.services import FIGURES, stats_rebuild_day
 from tests.cms.factories import daily_lesson
 from tests.helpers import org
 

@@ -18,10 +18,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cms.models import DailyLessonPage
-from learning import charts
-from learning.models import LedgerEntry, Notification, Organization, OrgDailyStats, TraineeProfile
+from core import charts
+from learning.models import LedgerEntry, Notification, Organization, TraineeProfile
 from learning.services import ledger_record
-from learning.services.stats import stats_rebuild_day
+from stats.models import OrgDailyStats
+from stats.services import stats_rebuild_day
 from tests.cms.factories import daily_lesson
 
 pytestmark = pytest.mark.django_db

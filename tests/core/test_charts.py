@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from learning import charts
+from core import charts
 
 
 @pytest.mark.parametrize(("value", "expected"), [(0, 1), (0.75, 1), (1.2, 2), (2.25, 2.5), (4.5, 5), (7, 10),

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from cms import selectors as cms_selectors
 from core.api import calendar as workdays
-from learning.models import LedgerEntry, Organization, OrgDailyStats, TraineeProfile
-from learning.scoping import scope_roots
-from learning.services.stats import FIGURES
+from learning.api import LedgerEntry, Organization, TraineeProfile, scope_roots
+from stats.models import OrgDailyStats
+from stats.services import FIGURES
 
 TREND_DAYS = 30
 

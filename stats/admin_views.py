@@ -30,10 +30,11 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
-from core.api import StreamingExportMixin
+from core.api import StreamingExportMixin, charts
 from core.api import calendar as workdays
-from learning import charts, reminders, scoping, selectors_stats
-from learning.models import Organization
+from learning.api import Organization, is_org_admin
+from stats import selectors as selectors_stats
+from stats.reminders import send_absent_reminder
 
 PANEL_CHILDREN = 10  # children shown on the dashboard panel; the drill-down shows all of them
 MEMBERS_PER_PAGE = 50
@@ -43,7 +44,7 @@ WEEKDAYS = "一二三四五六日"
 
 def _forbidden(user) -> HttpResponseForbidden | None:
     """403 for anyone without an administrator scope (Wagtail would turn PermissionDenied into a redirect)."""
-    if scoping.is_org_admin(user):
+    if is_org_admin(user):
         return None
     return HttpResponseForbidden(_("只有组织管理员可以查看学习统计。"))
 
@@ -107,7 +108,7 @@ def _org_block(org: Organization, day: dt.date, *, children_limit: int | None = 
 
 class StatsDashboardPanel(Component):
     name = "learning_stats"
-    template_name = "learning/admin/stats/panel.html"
+    template_name = "stats/admin/panel.html"
     order = 50  # above Wagtail's own panels: this is what an administrator comes for
 
     def __init__(self, roots: list[Organization]):
@@ -125,7 +126,7 @@ class StatsDashboardPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_stats_panel(request, panels):
-    if scoping.is_org_admin(request.user):
+    if is_org_admin(request.user):
         panels.insert(0, StatsDashboardPanel(selectors_stats.top_organizations(request.user)))
 
 
@@ -160,7 +161,7 @@ def org_detail(request, org_id: int):
         lesson, members = selectors_stats.members_today(org, day)
         context["lesson"] = lesson
         context["page_obj"] = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("p"))
-    return render(request, "learning/admin/stats/org_detail.html", context)
+    return render(request, "stats/admin/org_detail.html", context)
 
 
 # --- 今日未学 -------------------------------------------------------------------------------------
@@ -180,8 +181,8 @@ SELECTED = mark_safe(" selected")  # noqa: S308 — a constant
 class AbsentTraineesView(StreamingExportMixin, ReportView):
     page_title = gettext_lazy("今日未学")
     header_icon = "warning"
-    template_name = "learning/admin/stats/absent.html"
-    results_template_name = "learning/admin/stats/absent_results.html"
+    template_name = "stats/admin/absent.html"
+    results_template_name = "stats/admin/absent_results.html"
     index_url_name = "learning_stats_absent"
     paginate_by = 50
     columns = [
@@ -253,7 +254,7 @@ def absent_remind(request):
     if denied := _forbidden(request.user):
         return denied
     org, _root = _scoped(request.user, request.POST.get("org"))
-    result, not_done = reminders.send_absent_reminder(organization=org, now=timezone.now())
+    result, not_done = send_absent_reminder(organization=org, now=timezone.now())
     if not not_done:
         messages.info(request, _("没有需要提醒的学员：今天没有每日一课，或大家都已学完。"))
     else:
@@ -267,7 +268,7 @@ def absent_remind(request):
 
 class OrgAdminMenuItem(MenuItem):
     def is_shown(self, request):
-        return scoping.is_org_admin(request.user)
+        return is_org_admin(request.user)
 
 
 @hooks.register("register_admin_urls")

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from core.api import DomainError, ErrorOut
-from learning import selectors_stats
-from learning.models import Organization
-from learning.scoping import scope_roots
+from learning.api import Organization, scope_roots
+from stats import selectors as selectors_stats
 
 router = Router(tags=["统计"])
 
