@@ -248,8 +248,8 @@ def trainee_import(rows: int) -> dict:
     from django.contrib.auth.models import User
     from openpyxl import Workbook
 
+    from devtools.management.commands.bench_data import BENCH_ORG_CODE
     from learning.imports import read_rows, validate_rows
-    from learning.management.commands.bench_data import BENCH_ORG_CODE
     from learning.models import Organization
     from learning.services import trainee_import as do_import
 
@@ -287,7 +287,7 @@ def export_admin(share: float = 0.1):
     """An administrator of whole cities adding up to about `share` of the bench trainees."""
     from django.contrib.auth.models import Group, User
 
-    from learning.management.commands.bench_data import BENCH_ORG_CODE
+    from devtools.management.commands.bench_data import BENCH_ORG_CODE
     from learning.models import OrgAdminRole, Organization, TraineeProfile
 
     user, created = User.objects.get_or_create(username="bench_export_admin", defaults={"first_name": "导出"})

@@ -51,7 +51,7 @@ def admins() -> dict[str, dict]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group, User
 
-    from learning.management.commands.bench_data import BENCH_ORG_CODE, BENCH_PASSWORD
+    from devtools.management.commands.bench_data import BENCH_ORG_CODE, BENCH_PASSWORD
     from learning.models import OrgAdminRole, Organization
 
     root = Organization.objects.get(code=BENCH_ORG_CODE)
@@ -133,7 +133,7 @@ def main(argv=None):
 
     from assessments.models import Quiz
     from cms import selectors as cms_selectors
-    from learning.management.commands.bench_data import BENCH_ORG_CODE
+    from devtools.management.commands.bench_data import BENCH_ORG_CODE
     from learning.models import Organization
     from learning.services.progress import media_seconds
 

@@ -5,3 +5,5 @@ bench database. gunicorn under test runs `config.settings.production` itself, un
 from config.settings.production import *  # noqa: F403
 
 COLLEGE_ALLOW_DEMO_DATA = True
+
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405 - the demo college and bench data, never in production

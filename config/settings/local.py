@@ -46,3 +46,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # Rate-limit counters in a per-process cache are fine for one dev server and for tests.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405 - the demo college and bench data, never in production

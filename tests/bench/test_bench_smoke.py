@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from learning.management.commands.bench_data import BENCH_ORG_CODE
+from devtools.management.commands.bench_data import BENCH_ORG_CODE
 from learning.models import (
     GrowthRecord,
     LedgerEntry,

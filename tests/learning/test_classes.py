@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cms.models import CoursePage
-from learning.demo.classes import CLASS_NAME
+from devtools.demo.classes import CLASS_NAME
 from learning.models import Enrollment, OrgAdminRole, Organization, TraineeProfile, TrainingClass
 from learning.services import class_sync_enrollments
 from learning.tasks import class_sync_all_task

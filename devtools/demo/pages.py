@@ -29,7 +29,7 @@ from cms.models import (
 )
 from cms.models.daily import PUBLISH_TIME
 from core.api import calendar as workdays
-from learning.demo import content
+from devtools.demo import content
 
 ASSETS = Path(__file__).parent / "assets"
 VIDEOS = [("lesson-a.mp4", "poster-a.jpg", 6.0), ("lesson-b.mp4", "poster-b.jpg", 8.0)]

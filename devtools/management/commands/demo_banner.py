@@ -4,7 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from learning.demo.people import DEMO_PASSWORD
+from devtools.demo.people import DEMO_PASSWORD
 
 ACCOUNTS = [
     ("admin", "超级管理员（后台 /admin/）"),

@@ -3,9 +3,9 @@ course final exam. Keyed by name, stem and page, so a second load adds nothing."
 
 from django.db import transaction
 
-from assessments import demo_content
 from assessments.models import Question, QuestionBank, Quiz, QuizDrawRule, QuizQuestion
 from cms.models import CoursePage, DailyLessonPage, LessonPage, Track
+from devtools.demo import quiz_content as demo_content
 
 FINAL_EXAM_COURSE = "shuji-linghang-xiangmu"
 LESSON_QUIZ_LESSON = "yanlian-fangan"

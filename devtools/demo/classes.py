@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from cms.models import CoursePage, Trainer
-from learning.demo import content
+from devtools.demo import content
 from learning.models import Organization, TrainingClass
 from learning.services.enrollment import class_sync_enrollments
 

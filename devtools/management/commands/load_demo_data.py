@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from learning.demo import activity, classes, pages, people
+from devtools.demo import activity, classes, pages, people, quizzes
 
 DEFER_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
@@ -35,8 +35,7 @@ class Command(BaseCommand):
             created["accounts"] = people.ensure_accounts(trainers, reviewers)
             created["training_classes"] = classes.ensure_training_classes()
             created["ledger_history"] = activity.ensure_activity(now)
-            # Quizzes live in `assessments`, a layer above: reached by command name, never imported.
-            call_command("load_demo_quizzes", verbosity=0)
+            created["quizzes"] = quizzes.load_quizzes()
         if not options["skip_index"]:
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)

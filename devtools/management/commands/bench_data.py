@@ -11,7 +11,7 @@ Builds, under one province root whose code starts with `B62` (甘肃省（基准
 - trainees `bench000001`…: accounts sharing one password hash (`Bench@2026`, hashed once — 100,000
   PBKDF2 hashes would take hours) and profiles, 90 % in communities and 10 % on street staff;
 - a daily lesson for every workday of the last `--days` days that has none (and, through
-  `load_demo_quizzes`, its 今日小测);
+  `devtools.demo.quizzes`, its 今日小测);
 - the ledger of those days: the daily lesson (each trainee has a habit between 25 % and 95 % of
   workdays, mostly 08:30–10:00), its quiz, now and then a course lesson or a case, and the matching
   `LessonProgress` rows;
@@ -36,7 +36,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
@@ -45,6 +44,7 @@ from django.utils import timezone
 from cms.models import CasePage, DailyLessonIndexPage, DailyLessonPage, LessonPage
 from cms.models.daily import PUBLISH_TIME
 from core.api import calendar as workdays
+from devtools.demo import quizzes
 from learning import rules
 from learning.models import (
     GrowthRecord,
@@ -59,7 +59,7 @@ from stats.models import OrgDailyStats
 BENCH_USER_PREFIX = "bench"  # every account bench_data and `make bench` create starts with it
 BENCH_ORG_CODE = "B62"  # the bench province's code; its subtree's codes all start with it
 BENCH_PASSWORD = "Bench@2026"
-# The demo college's accounts (learning/demo/people.py): harmless to find next to bench data.
+# The demo college's accounts (devtools/demo/people.py): harmless to find next to bench data.
 DEMO_USERNAMES = re.compile(r"^(admin|trainer|reviewer|district_admin|street_admin|trainee\d*)$")
 PRESETS = {
     "small": {"orgs": 700, "trainees": 2_000, "days": 10},
@@ -327,7 +327,7 @@ class Command(BaseCommand):
                     page.save_revision().publish()
                     existing[day] = page
             if getattr(settings, "COLLEGE_ALLOW_DEMO_DATA", False):
-                call_command("load_demo_quizzes", verbosity=0)  # 今日小测 for the new lessons
+                quizzes.load_quizzes()  # 今日小测 for the new lessons
             self.writer.add("每日一课 DailyLessonPage（Wagtail）", len(missing), time.perf_counter() - started)
             self.stdout.write(f"每日一课：新增 {len(missing)} 节")
         return {day: existing[day] for day in wanted}
