@@ -107,12 +107,20 @@ def _outcomes(session: Path):
             yield mutation, result.test_outcome or TestOutcome.INCOMPETENT
 
 
+def _source_lines(module: str) -> list[str]:
+    """The module as the copies had it when they were mutated (the checkout may have moved on)."""
+    for path in [*sorted(WORK.glob(f"copy-*/{module}")), ROOT / module]:
+        if path.exists():
+            return path.read_text().splitlines()
+    return []
+
+
 def report(results: list[tuple[str, Path, float]]) -> int:
     from cosmic_ray.work_item import TestOutcome
 
     rows, survivors = [], []
     for module, session, seconds in sorted(results):
-        lines = (ROOT / module).read_text().splitlines()
+        lines = _source_lines(module)
         counts = {outcome: 0 for outcome in TestOutcome}
         accepted = 0
         for mutation, outcome in _outcomes(session):

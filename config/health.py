@@ -67,7 +67,7 @@ def check_broker() -> bool:
 
 
 def _job_ages() -> dict[str, tuple]:
-    from learning.models import JobRun
+    from core.api import JobRun
 
     return {
         name: (success, failures)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("daily/today/", cms_views.daily_today, name="daily_today"),  # the 08:30 entry point, one cached redirect
     path("daily/<slug:slug>/", cms_views.daily_lesson),  # the lesson itself without walking the page tree
     path("api/v1/", api.urls),
+    path("me/notifications/", include("notifications.urls")),
     path("me/", include("learning.urls")),
     path("healthz/live", health.live, name="healthz-live"),  # liveness only: no database, broker or cache
     path("healthz", health.healthz, name="healthz"),  # database, broker, beat tick and growth catch-up ages

@@ -1,10 +1,11 @@
 """The public surface of `core` for the domain apps: the workday calendar, spreadsheet reading and
-import staging, streamed CSV/XLSX exports, SVG charts, and the one error type (with its API schema)."""
+import staging, streamed CSV/XLSX exports, SVG charts, the bookkeeping of periodic jobs, and the one error type (with its API schema)."""
 
-from core import calendar, charts, import_staging
+from core import calendar, charts, import_staging, jobs
 from core.calendar import local_days, unconfirmed_years
 from core.errors import DomainError, ErrorOut
 from core.exports import StreamingExportMixin
+from core.models import JobRun
 from core.spreadsheets import (
     Action,
     ImportFileError,
@@ -24,4 +25,5 @@ __all__ = [
     "xlsx_lines",
     "StreamingExportMixin",
     "DomainError", "ErrorOut",
+    "jobs", "JobRun",
 ]

@@ -1,5 +1,6 @@
-"""The workday calendar's own data: administrators' corrections (调休 makeup workdays, holidays the
-packages do not know) and which years' schedules an administrator has confirmed as complete."""
+"""core's data: the workday calendar's administrators' corrections (调休 makeup workdays, holidays the
+packages do not know), which years' schedules an administrator has confirmed as complete, and the
+bookkeeping of periodic jobs (JobRun)."""
 
 from django.conf import settings
 from django.db import models
@@ -38,3 +39,25 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return f"{self.year} 年"
+
+
+class JobRun(models.Model):
+    """The last run of each periodic job, for /healthz and the admin (beat tick age, failures)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # Jobs that walk the ledger (growth catch-up) remember how far they got.
+    cursor = models.BigIntegerField(default=0)
+    runs = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "learning_jobrun"  # created by learning before job bookkeeping moved to core
+        verbose_name = "定时任务运行记录"
+        verbose_name_plural = "定时任务运行记录"
+
+    def __str__(self):
+        return self.name

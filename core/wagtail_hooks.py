@@ -1,5 +1,7 @@
-"""What core adds to the Wagtail admin: 节假日与调休 (core.admin_calendar) and the day-by-day overrides."""
+"""What core adds to the Wagtail admin: 节假日与调休 (core.admin_calendar), the day-by-day overrides and
+the periodic jobs' run records (superusers)."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -16,3 +18,10 @@ class WorkdayOverrideViewSet(SnippetViewSet):
 
 
 register_snippet(WorkdayOverrideViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_job_run_viewset():
+    from core.admin_jobs import JobRunViewSet  # read-only, superusers only
+
+    return JobRunViewSet("job-runs")

@@ -12,15 +12,13 @@ from learning.admin_reports import (
     display_number,
 )
 from learning.completion import register_completion_requirement
-from learning.models import Enrollment, JobRun, LedgerEntry, Organization, TraineeProfile, TrainingClass
+from learning.models import Enrollment, LedgerEntry, Organization, TraineeProfile, TrainingClass
 from learning.reminders import remind_not_done
 from learning.rules import quiz_credit, rule
 from learning.scoping import can_manage, is_org_admin, organizations_in_scope, scope_roots, trainees_in_scope
 from learning.scores import exam_scores, register_exam_scores
 from learning.selectors_reports import percent, report_trainees
-from learning.services.jobs import job_run
 from learning.services.ledger import ledger_record
-from learning.services.notifications import NotifyResult
 from learning.services.progress import completion_recheck
 
 LedgerKind = LedgerEntry.Kind
@@ -33,6 +31,6 @@ __all__ = [
     "organizations_in_scope", "quiz_credit",
     "register_completion_requirement", "exam_scores", "register_exam_scores", "trainees_in_scope",
     # for statistics
-    "Enrollment", "JobRun", "LedgerEntry", "NotifyResult", "Organization", "TraineeProfile", "TrainingClass",
-    "job_run", "remind_not_done", "rule", "scope_roots",
+    "Enrollment", "LedgerEntry", "Organization", "TraineeProfile", "TrainingClass",
+    "remind_not_done", "rule", "scope_roots",
 ]

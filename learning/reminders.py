@@ -23,13 +23,12 @@ from learning.models import (
     Enrollment,
     LedgerEntry,
     LessonProgress,
-    Notification,
     OrgAdminRole,
     Organization,
     TraineeProfile,
     TrainingClass,
 )
-from learning.services.notifications import NotifyResult, notify, notify_each
+from notifications.api import Notification, NotifyResult, notify, notify_each
 
 DEADLINE_NOTICE_DAYS = 3
 ADMIN_SUMMARY_URL = "/admin/trainees/"

@@ -9,7 +9,8 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
-from learning.services import class_sync_enrollments, growth, jobs
+from core.api import jobs
+from learning.services import class_sync_enrollments, growth
 
 logger = logging.getLogger(__name__)
 

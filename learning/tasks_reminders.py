@@ -15,9 +15,9 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
+from core.api import jobs
 from learning import reminders
-from learning.services import jobs
-from learning.services.notifications import NotifyResult
+from notifications.api import NotifyResult
 
 # OSError: an SMTP server refusing or unreachable. A retry re-runs the selection, which creates no
 # notice twice and mails only what is still unmailed.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning import views, views_growth, views_notifications
+from learning import views, views_growth
 
 app_name = "learning"
 
@@ -18,8 +18,4 @@ urlpatterns = [
     path("certificates/<int:certificate_id>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("growth/", views_growth.growth, name="growth"),
     path("growth/<int:user_id>/", views_growth.growth, name="growth_of"),
-    path("notifications/", views_notifications.notifications, name="notifications"),
-    path("notifications/read-all/", views_notifications.notifications_read_all, name="notifications_read_all"),
-    path("notifications/email/", views_notifications.notifications_email, name="notifications_email"),
-    path("notifications/<int:notification_id>/", views_notifications.notification_open, name="notification_open"),
 ]

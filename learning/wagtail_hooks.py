@@ -44,13 +44,6 @@ def register_trainee_import_menu_item():
                             icon_name="upload", order=220)
 
 
-@hooks.register("register_admin_viewset")
-def register_job_run_viewset():
-    from learning.admin_jobs import JobRunViewSet  # read-only, superusers only
-
-    return JobRunViewSet("job-runs")
-
-
 # 日志评价 (journal review queue) and 结业证书 (certificate list and revocation) ----------------------
 
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from learning.api import NotifyResult, Organization, remind_not_done
+from learning.api import Organization, remind_not_done
+from notifications.api import NotifyResult
 from stats.selectors import absent_trainees
 
 

@@ -20,10 +20,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cms import selectors as cms_selectors
-from core.api import local_days
+from core.api import JobRun, local_days
 from learning.api import (
     Enrollment,
-    JobRun,
     LedgerEntry,
     Organization,
     TraineeProfile,

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from learning.api import job_run
+from core.api import jobs
 from stats import services as stats
 
 RETRY = {"acks_late": True, "autoretry_for": (DatabaseError,), "retry_backoff": True, "max_retries": 5}
@@ -17,7 +17,7 @@ RETRY = {"acks_late": True, "autoretry_for": (DatabaseError,), "retry_backoff": 
 @shared_task(**RETRY, expires=600, name="learning.tasks.stats_refresh_task")
 def stats_refresh_task() -> list[str]:
     """Every few minutes: today's rollups and any day with new ledger entries, plus class figures."""
-    with job_run(stats.REFRESH_JOB):
+    with jobs.job_run(stats.REFRESH_JOB):
         return [day.isoformat() for day in stats.stats_refresh()]
 
 
@@ -25,6 +25,6 @@ def stats_refresh_task() -> list[str]:
 def stats_finalise_task() -> str:
     """Overnight: yesterday's rollups, recomputed once its last transactions have committed."""
     day = timezone.localdate() - dt.timedelta(days=1)
-    with job_run("stats-finalise"):
+    with jobs.job_run("stats-finalise"):
         stats.stats_rebuild_day(day)
     return day.isoformat()

@@ -15,6 +15,7 @@ ALLOWED_HOSTS: list[str] = []
 INSTALLED_APPS = [
     "core",
     "cms",
+    "notifications",
     "learning",
     "assessments",
     "stats",
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "learning.context_processors.unread_notifications",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -16,16 +16,8 @@ from learning.services.enrollment import (
     enrollment_leave,
 )
 from learning.services.imports import TraineeImportError, initial_password, trainee_import
-from learning.services.jobs import job_failed, job_run, job_started, job_succeeded
 from learning.services.journal import JournalError, journal_create, journal_review
 from learning.services.ledger import ledger_record
-from learning.services.notifications import (
-    NotifyResult,
-    email_opt_out_set,
-    notifications_mark_read,
-    notify,
-    notify_each,
-)
 from learning.services.progress import HeartbeatRejected, progress_record
 from learning.services.tokens import TokenError, api_token_create, api_token_revoke
 
@@ -37,6 +29,4 @@ __all__ = [
     "CertificateError", "certificate_for_annual_target", "certificate_for_class_if_complete", "certificate_issue",
     "certificate_revoke", "certificates_for_completed_course",
     "JournalError", "journal_create", "journal_review",
-    "job_failed", "job_run", "job_started", "job_succeeded",
-    "NotifyResult", "email_opt_out_set", "notifications_mark_read", "notify", "notify_each",
 ]

@@ -16,9 +16,10 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from core.api import JobRun
 from core.api import calendar as workdays
 from learning import rules
-from learning.models import GrowthRecord, GrowthSnapshot, JobRun, LedgerEntry
+from learning.models import GrowthRecord, GrowthSnapshot, LedgerEntry
 from learning.streaks import streaks
 
 KIND_FIELDS = {

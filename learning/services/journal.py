@@ -12,8 +12,9 @@ from wagtail.models import Page
 from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
 from core.api import DomainError
 from learning import rules, scoping
-from learning.models import JournalEntry, JournalReview, LedgerEntry, Notification, TraineeProfile
+from learning.models import JournalEntry, JournalReview, LedgerEntry, TraineeProfile
 from learning.services.ledger import ledger_record
+from notifications.api import NotificationKind, notify
 
 JOURNAL_PAGE_TYPES = (DailyLessonPage, LessonPage, CasePage, CoursePage)
 BODY_MIN_LENGTH = 20
@@ -107,14 +108,10 @@ def journal_review(*, reviewer, entry: JournalEntry, grade: str, comment: str = 
             occurred_at=timezone.now(),
         )
     label = JournalReview.Grade(grade).label
-    Notification.objects.get_or_create(
-        user_id=entry.user_id,
+    notify(  # through the one writer: e-mailed too, unless the trainee opted out
+        user_ids=[entry.user_id], kind=NotificationKind.JOURNAL_REVIEWED,
         reason=f"journal_reviewed:{entry.pk}:{grade}",  # one per grade given: a comment edit does not notify again
-        defaults={
-            "kind": Notification.Kind.JOURNAL_REVIEWED,
-            "title": (_("你的学习日志获评“%(grade)s”：%(title)s") % {"grade": label, "title": page_title})[:120],
-            "body": comment,
-            "url": reverse("learning:me_journal"),
-        },
+        title=(_("你的学习日志获评“%(grade)s”：%(title)s") % {"grade": label, "title": page_title})[:120],
+        body=comment, url=reverse("learning:me_journal"),
     )
     return review

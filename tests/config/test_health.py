@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from config import health
-from learning.models import JobRun
-from learning.services import jobs
+from core import jobs
+from core.models import JobRun
 from learning.tasks_reminders import beat_tick_task
 
 pytestmark = pytest.mark.django_db

@@ -290,7 +290,7 @@ def test_growth_and_notification_pages_fit_a_360px_phone(live_server, phone_page
     from django.utils import timezone
     from playwright.sync_api import expect
 
-    from learning.models import Notification
+    from notifications.models import Notification
 
     call_command("load_demo_data", "--skip-index", verbosity=0)  # the flushed database of a live-server test
     trainee = _user("trainee")

@@ -12,11 +12,11 @@ from learning.models import (
     JournalEntry,
     JournalReview,
     LedgerEntry,
-    Notification,
     Organization,
     TrainingClass,
 )
 from learning.services import JournalError, journal_create, journal_review
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -19,20 +19,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms.models import DailyLessonPage
-from core.models import WorkdayOverride
+from core.models import JobRun, WorkdayOverride
 from learning import reminders
 from learning.models import (
     Enrollment,
-    JobRun,
     LedgerEntry,
     LessonProgress,
-    Notification,
-    NotificationPreference,
     Organization,
     TraineeProfile,
     TrainingClass,
 )
-from learning.services import email_opt_out_set, ledger_record, notify
+from learning.services import ledger_record
 from learning.tasks_reminders import (
     EmailNotDelivered,
     _checked,
@@ -41,6 +38,8 @@ from learning.tasks_reminders import (
     daily_out_task,
     daily_reminder_task,
 )
+from notifications.models import Notification, NotificationPreference
+from notifications.services import email_opt_out_set, notify
 from tests.cms.factories import daily_lesson
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.models import DailyLessonPage
 from core import charts
-from learning.models import LedgerEntry, Notification, Organization, TraineeProfile
+from learning.models import LedgerEntry, Organization, TraineeProfile
 from learning.services import ledger_record
+from notifications.models import Notification
 from stats.models import OrgDailyStats
 from stats.services import stats_rebuild_day
 from tests.cms.factories import daily_lesson

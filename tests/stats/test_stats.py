@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cms.models import DailyLessonPage
+from core.models import JobRun
 from learning import rules
 from learning.models import (
     Enrollment,
-    JobRun,
     LedgerEntry,
     Organization,
     TraineeProfile,

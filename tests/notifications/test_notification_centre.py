@@ -8,8 +8,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from learning.context_processors import unread_notifications
-from learning.models import Notification, NotificationPreference
+from notifications.context_processors import unread_notifications
+from notifications.models import Notification, NotificationPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ WITH_BADGE = [{
     "OPTIONS": {
         **settings.TEMPLATES[0]["OPTIONS"],
         "context_processors": [*settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
-                               "learning.context_processors.unread_notifications"],
+                               "notifications.context_processors.unread_notifications"],
     },
 }]
 

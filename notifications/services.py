@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learning.models import Notification, NotificationPreference
+from notifications.models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import User
 
-from learning.models import JobRun
-from learning.services import jobs
+from core import jobs
+from core.models import JobRun
 
 pytestmark = pytest.mark.django_db
 

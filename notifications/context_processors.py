@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from learning.selectors_notifications import unread_count
+from notifications.selectors import unread_count
 
 
 def unread_notifications(request) -> dict:

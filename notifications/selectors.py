@@ -2,7 +2,7 @@
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from learning.models import Notification, NotificationPreference
+from notifications.models import Notification, NotificationPreference
 
 
 def notifications_for(user) -> QuerySet[Notification]:

@@ -5,7 +5,7 @@ import contextlib
 from django.db.models import F
 from django.utils import timezone
 
-from learning.models import JobRun
+from core.models import JobRun
 
 
 def job_started(name: str) -> None:

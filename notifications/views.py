@@ -8,9 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from learning import selectors_notifications as selectors
-from learning.models import Notification
-from learning.services.notifications import email_opt_out_set, notifications_mark_read
+from notifications import selectors
+from notifications.models import Notification
+from notifications.services import email_opt_out_set, notifications_mark_read
 
 PAGE_SIZE = 20
 
@@ -20,7 +20,7 @@ PAGE_SIZE = 20
 def notifications(request):
     user = request.user
     page_obj = Paginator(selectors.notifications_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "learning/notifications.html", {
+    return render(request, "notifications/notifications.html", {
         "page_obj": page_obj,
         "unread": selectors.unread_count(user),
         "email_opt_out": selectors.email_opted_out(user),
@@ -34,7 +34,7 @@ def notifications_read_all(request):
     count = notifications_mark_read(user=request.user)
     if count:
         messages.success(request, _("已将 %(n)d 条通知标为已读。") % {"n": count})
-    return redirect("learning:notifications")
+    return redirect("notifications:notifications")
 
 
 @login_required
@@ -46,7 +46,7 @@ def notification_open(request, notification_id: int):
     if notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts={request.get_host()},
                                                        require_https=request.is_secure()):
         return redirect(notice.url)
-    return redirect("learning:notifications")
+    return redirect("notifications:notifications")
 
 
 @login_required
@@ -58,4 +58,4 @@ def notifications_email(request):
         messages.success(request, _("已关闭邮件提醒，站内通知照常保留。"))
     else:
         messages.success(request, _("已开启邮件提醒。"))
-    return redirect("learning:notifications")
+    return redirect("notifications:notifications")

@@ -25,6 +25,7 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "learning_notification"  # created by learning before notifications became their own app
         ordering = ["-created_at", "-id"]
         verbose_name = "通知"
         verbose_name_plural = "通知"
@@ -40,29 +41,9 @@ class NotificationPreference(models.Model):
     email_opt_out = models.BooleanField("不接收邮件提醒", default=False)
 
     class Meta:
+        db_table = "learning_notificationpreference"
         verbose_name = "通知设置"
         verbose_name_plural = "通知设置"
 
     def __str__(self):
         return f"{self.user_id} email={'off' if self.email_opt_out else 'on'}"
-
-
-class JobRun(models.Model):
-    """The last run of each periodic job, for /healthz and the admin (beat tick age, failures)."""
-
-    name = models.CharField(max_length=80, unique=True)
-    last_started_at = models.DateTimeField(null=True, blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    # Jobs that walk the ledger (growth catch-up) remember how far they got.
-    cursor = models.BigIntegerField(default=0)
-    runs = models.PositiveIntegerField(default=0)
-    failures = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "定时任务运行记录"
-        verbose_name_plural = "定时任务运行记录"
-
-    def __str__(self):
-        return self.name

@@ -8,7 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from learning.models import JobRun
+from core.models import JobRun
 
 
 class SuperuserReadOnlyPolicy(BasePermissionPolicy):
