@@ -23,7 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from assessments.grading import _chosen_original_letters
 from assessments.models import Attempt, Question, Quiz
 from assessments.validation import LETTERS, answer_letters, truth_value
-from learning import api as learning
+from orgs import api as orgs
 
 BUCKETS = 10
 QUESTION_CHUNK = 500
@@ -37,7 +37,7 @@ def sees_all_attempts(user) -> bool:
 
 
 def can_view_stats(user) -> bool:
-    return sees_all_attempts(user) or bool(user and user.is_authenticated and learning.is_org_admin(user))
+    return sees_all_attempts(user) or bool(user and user.is_authenticated and orgs.is_org_admin(user))
 
 
 def scoped_attempts(user) -> QuerySet[Attempt]:
@@ -45,7 +45,7 @@ def scoped_attempts(user) -> QuerySet[Attempt]:
     if sees_all_attempts(user):
         return Attempt.objects.all()
     if can_view_stats(user):
-        return Attempt.objects.filter(user_id__in=learning.trainees_in_scope(user).values("user_id"))
+        return Attempt.objects.filter(user_id__in=orgs.trainees_in_scope(user).values("user_id"))
     raise PermissionDenied
 
 
@@ -55,7 +55,7 @@ def quizzes_with_counts(user) -> QuerySet[Quiz]:
     if not sees_all_attempts(user):
         if not can_view_stats(user):
             raise PermissionDenied
-        condition &= Q(attempts__user_id__in=learning.trainees_in_scope(user).values("user_id"))
+        condition &= Q(attempts__user_id__in=orgs.trainees_in_scope(user).values("user_id"))
     return (Quiz.objects.select_related("page").annotate(graded_count=Count("attempts", filter=condition))
             .order_by("title", "id"))
 

@@ -249,9 +249,9 @@ def trainee_import(rows: int) -> dict:
     from openpyxl import Workbook
 
     from devtools.management.commands.bench_data import BENCH_ORG_CODE
-    from learning.imports import read_rows, validate_rows
     from learning.models import Organization
-    from learning.services import trainee_import as do_import
+    from orgs.imports import read_rows, validate_rows
+    from orgs.services import trainee_import as do_import
 
     admin = User.objects.get(username="bench_admin")
     codes = list(Organization.objects.filter(code__startswith=BENCH_ORG_CODE, level="community")
@@ -308,7 +308,7 @@ def export_admin(share: float = 0.1):
 def trainee_export(scope: str) -> dict:
     from django.contrib.auth.models import User
 
-    from learning import scoping
+    from orgs.api import scoping
 
     user = export_admin() if scope == "small" else User.objects.get(username="bench_admin")
     rows = scoping.trainees_in_scope(user).count()

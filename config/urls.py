@@ -10,7 +10,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from config import health
 from config.api import api
-from learning import views_account
 
 urlpatterns = [
     # One login for everyone (allauth, rate-limited): the Wagtail admin's own form is not used.
@@ -18,7 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     # Before allauth's own: changing the password also ends the first-login requirement.
-    path("accounts/password/change/", views_account.password_change, name="account_change_password"),
+    path("accounts/", include("orgs.urls_account")),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", cms_views.search, name="search"),

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from learning import scoping, services
+from learning import selectors, services
 from learning.services.certificates import normalize_code
+from orgs.api import scoping
 
 LIST_PAGE_SIZE = 50
 
@@ -35,7 +36,7 @@ def _forbidden(request):
 def certificate_list(request):
     if denied := _forbidden(request):
         return denied
-    certificates = scoping.certificates_in_scope(request.user).select_related("user__profile__organization")
+    certificates = selectors.certificates_in_scope(request.user).select_related("user__profile__organization")
     query = request.GET.get("q", "").strip()[:50]
     if query:
         certificates = certificates.filter(
@@ -48,7 +49,7 @@ def certificate_list(request):
 def certificate_revoke(request, certificate_id: int):
     if denied := _forbidden(request):
         return denied
-    certificate = get_object_or_404(scoping.certificates_in_scope(request.user), pk=certificate_id)
+    certificate = get_object_or_404(selectors.certificates_in_scope(request.user), pk=certificate_id)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

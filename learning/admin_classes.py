@@ -25,17 +25,9 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import CoursePage
-from learning.models import Organization, TrainingClass
-from learning.scoping import can_manage, organizations_in_scope
-
-
-def classes_in_scope(user):
-    """Classes whose organising organisation lies in `user`'s subtree (all for superusers)."""
-    if user is None or not user.is_authenticated:
-        return TrainingClass.objects.none()
-    if user.is_superuser:
-        return TrainingClass.objects.all()
-    return TrainingClass.objects.filter(organization__in=organizations_in_scope(user))
+from learning.membership import classes_organised_in_scope
+from learning.models import TrainingClass
+from orgs.api import Organization, can_manage, organizations_in_scope
 
 
 def _in_scope(user, training_class: TrainingClass) -> bool:
@@ -51,7 +43,7 @@ class TrainingClassPermissionPolicy(ModelPermissionPolicy):
     def instances_user_has_any_permission_for(self, user, actions):
         if not self.user_has_any_permission(user, actions):
             return TrainingClass.objects.none()
-        return classes_in_scope(user)
+        return classes_organised_in_scope(user)
 
 
 # Registered before the viewset so Wagtail never falls back to the unscoped default policy.
@@ -111,7 +103,7 @@ class DeleteView(_ScopedObjectMixin, snippet_views.DeleteView):
 class CopyView(snippet_views.CopyView):
     def get_object(self, queryset=None):
         # Wagtail's copy view checks the permission policy (403); answer like the other views: 404.
-        get_object_or_404(classes_in_scope(self.request.user), pk=unquote(str(self.kwargs[self.pk_url_kwarg])))
+        get_object_or_404(classes_organised_in_scope(self.request.user), pk=unquote(str(self.kwargs[self.pk_url_kwarg])))
         return super().get_object(queryset)
 
 
@@ -125,17 +117,17 @@ class HistoryView(_ScopedObjectMixin, snippet_views.HistoryView):
 
 class ChooseView(snippet_choosers.ChooseView):
     def get_object_list(self):
-        return classes_in_scope(self.request.user)
+        return classes_organised_in_scope(self.request.user)
 
 
 class ChooseResultsView(snippet_choosers.ChooseResultsView):
     def get_object_list(self):
-        return classes_in_scope(self.request.user)
+        return classes_organised_in_scope(self.request.user)
 
 
 class ChosenView(snippet_choosers.SnippetChosenView):
     def get_object(self, pk):
-        return classes_in_scope(self.request.user).get(pk=pk)
+        return classes_organised_in_scope(self.request.user).get(pk=pk)
 
 
 class TrainingClassChooserViewSet(snippet_choosers.SnippetChooserViewSet):
@@ -172,7 +164,7 @@ class TrainingClassViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return classes_in_scope(request.user).select_related("organization")
+        return classes_organised_in_scope(request.user).select_related("organization")
 
 
 @hooks.register("after_create_snippet")

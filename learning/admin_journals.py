@@ -1,14 +1,14 @@
 """日志评价: the journal review queue in the Wagtail admin (/admin/journals/).
 
 Trainers see every trainee's entries; an organisation administrator only entries whose author lies in
-their subtree (learning.scoping) — another subtree's entry id answers 404 like a missing one.
+their subtree (orgs' scoping) — another subtree's entry id answers 404 like a missing one.
 Unreviewed entries come first; the queue filters by training class and by organisation.
 """
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,20 +16,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from learning import scoping, services
-from learning.models import JournalEntry, JournalReview, Organization, TrainingClass
+from learning import membership, selectors, services
+from learning.models import JournalEntry, JournalReview, TrainingClass
 from learning.services.journal import COMMENT_MAX_LENGTH
+from orgs.api import Organization, scoping
 
 QUEUE_PAGE_SIZE = 20
 ORG_CHOICE_DEPTH = 3  # levels below the reviewer's own scope offered in the organisation filter
 
 
 def may_review_journals(user) -> bool:
-    return scoping.is_trainer(user) or scoping.is_org_admin(user)
+    return scoping.is_trainer_or_reviewer(user) or scoping.is_org_admin(user)
 
 
 def _depth_limit(user) -> tuple[QuerySet[Organization], int]:
-    if scoping.is_trainer(user):
+    if scoping.is_trainer_or_reviewer(user):
         return Organization.objects.all(), 1 + ORG_CHOICE_DEPTH
     roots = scoping.scope_roots(user)
     base_depth = 1 if roots is None else min((root.depth for root in roots), default=1)
@@ -42,29 +43,16 @@ def organization_choices(user) -> QuerySet[Organization]:
 
 
 def class_choices(user) -> QuerySet[TrainingClass]:
-    """Trainers: every class. Administrators: classes organised in, or drawing members from, their subtree."""
-    if scoping.is_trainer(user):
+    """Trainers: every class. Administrators: the classes they see (`membership.classes_in_scope`)."""
+    if scoping.is_trainer_or_reviewer(user):
         return TrainingClass.objects.order_by("-starts_on", "name")
-    roots = scoping.scope_roots(user) or []
-    condition = Q(organization__in=scoping.organizations_in_scope(user))
-    for root in roots:
-        ancestors = [root.path[:n] for n in range(Organization.steplen, len(root.path) + 1, Organization.steplen)]
-        condition |= Q(member_organizations__path__startswith=root.path) | Q(member_organizations__path__in=ancestors)
-    return TrainingClass.objects.filter(condition).distinct().order_by("-starts_on", "name")
-
-
-def class_member_condition(training_class: TrainingClass) -> Q:
-    """Entries whose author belongs to the class: named, or inside one of its member subtrees."""
-    condition = Q(user__in=training_class.member_users.values("pk"))
-    for organization in training_class.member_organizations.all():
-        condition |= Q(user__profile__organization__path__startswith=organization.path)
-    return condition
+    return membership.classes_in_scope(user)
 
 
 def journal_queue(user, *, training_class=None, organization=None, status: str = "") -> QuerySet[JournalEntry]:
-    entries = scoping.journal_entries_in_scope(user)
+    entries = selectors.journal_entries_in_scope(user)
     if training_class is not None:
-        entries = entries.filter(class_member_condition(training_class))
+        entries = entries.filter(user__in=membership.members(training_class))
     if organization is not None:
         entries = entries.filter(user__profile__organization__path__startswith=organization.path)
     if status == "pending":
@@ -122,7 +110,7 @@ def queue(request):
     return render(request, "learning/admin/journal_queue.html", {
         "filters": filters,
         "page_obj": page_obj,
-        "pending": scoping.journal_entries_in_scope(request.user).filter(review__isnull=True).count(),
+        "pending": selectors.journal_entries_in_scope(request.user).filter(review__isnull=True).count(),
         "grades": JournalReview.Grade.choices,
         "comment_max_length": COMMENT_MAX_LENGTH,
     })
@@ -132,7 +120,7 @@ def queue(request):
 def review(request, entry_id: int):
     if not may_review_journals(request.user):
         return HttpResponseForbidden(_("只有培训导师和组织管理员可以评价学习日志。"))
-    entry = get_object_or_404(scoping.journal_entries_in_scope(request.user), pk=entry_id)
+    entry = get_object_or_404(selectors.journal_entries_in_scope(request.user), pk=entry_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:

@@ -26,9 +26,9 @@ from wagtail.admin.views.reports import ReportView
 
 from cms.models import CoursePage, Track
 from core.api import StreamingExportMixin
-from learning import scoping
+from learning import membership
 from learning import selectors_reports as reports
-from learning.models import TraineeProfile
+from orgs.api import TraineeProfile, scoping
 
 EMPTY = "—"
 
@@ -65,7 +65,7 @@ class TrainingClassFilter(django_filters.ModelChoiceFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("培训班"))
         kwargs.setdefault("empty_label", _("全部"))
-        kwargs.setdefault("queryset", lambda request: reports.training_classes_in_scope(request.user))
+        kwargs.setdefault("queryset", lambda request: membership.classes_in_scope(request.user))
         kwargs.setdefault("method", "filter_nothing")
         super().__init__(**kwargs)
 

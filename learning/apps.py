@@ -5,3 +5,9 @@ class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = "学习"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from learning.services import classes_sync_for_moved_members
+        from orgs.api import register_members_moved
+
+        register_members_moved(classes_sync_for_moved_members)

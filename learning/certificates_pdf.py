@@ -87,8 +87,8 @@ def _usable(path: Path, index: int) -> bool:
 
 @functools.cache
 def font_source() -> tuple[Path, int]:
-    configured = getattr(settings, "COLLEGE_CERTIFICATE_FONT", "")
-    candidates = [(Path(configured), int(getattr(settings, "COLLEGE_CERTIFICATE_FONT_INDEX", 0)))] if configured else []
+    configured = settings.COLLEGE_CERTIFICATE_FONT
+    candidates = [(Path(configured), settings.COLLEGE_CERTIFICATE_FONT_INDEX)] if configured else []
     candidates += _package_candidates()
     candidates += [(Path(path), index) for path, index in SYSTEM_FONTS]
     for path, index in candidates:

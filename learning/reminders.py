@@ -12,23 +12,16 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms import selectors as cms_selectors
 from core.api import calendar as workdays
-from learning.models import (
-    Enrollment,
-    LedgerEntry,
-    LessonProgress,
-    OrgAdminRole,
-    Organization,
-    TraineeProfile,
-    TrainingClass,
-)
+from learning import membership
+from learning.models import Enrollment, LedgerEntry, LessonProgress, TrainingClass
 from notifications.api import Notification, NotifyResult, notify, notify_each
+from orgs.api import OrgAdminRole, TraineeProfile, rolled_up
 
 DEADLINE_NOTICE_DAYS = 3
 ADMIN_SUMMARY_URL = "/admin/trainees/"
@@ -78,13 +71,6 @@ def remind_not_done(user_ids, today: dt.date, lesson) -> NotifyResult:
     )
 
 
-def _member_ids(class_id: int, org_paths: list[str]):
-    condition = Q(named_classes=class_id)
-    for path in org_paths:
-        condition |= Q(profile__organization__path__startswith=path)
-    return get_user_model().objects.filter(condition, is_active=True).values("pk")
-
-
 def send_class_deadline_reminders(today: dt.date) -> NotifyResult:
     """Members of a class ending within three days whose required courses are not all completed.
 
@@ -118,7 +104,8 @@ def send_class_deadline_reminders(today: dt.date) -> NotifyResult:
         )
         days_left = (training_class.ends_on - today).days
         result += notify(
-            user_ids=_member_ids(training_class.pk, orgs[training_class.pk]).exclude(pk__in=finished),
+            user_ids=membership.members(training_class, orgs[training_class.pk]).filter(is_active=True)
+            .exclude(pk__in=finished),
             kind=Notification.Kind.CLASS_DEADLINE, reason=f"class_deadline:{training_class.pk}",
             title=_("培训班即将结业：%(name)s") % {"name": training_class.name},
             body=_("结业日期为 %(date)s（%(left)s），你还有必修课程没有完成，请抓紧学习。") % {
@@ -135,21 +122,6 @@ def summary_week(today: dt.date) -> tuple[dt.date, dt.date, str]:
     monday = today - dt.timedelta(days=today.weekday() + 7)
     iso = monday.isocalendar()
     return monday, monday + dt.timedelta(days=6), f"{iso.year}-W{iso.week:02d}"
-
-
-def _rolled_up(rows, key: str, fields: tuple[str, ...]) -> dict[str, dict[str, Decimal | int]]:
-    """Per-organisation figures summed into every ancestor (materialised paths), one pass."""
-    totals: dict[str, dict] = defaultdict(lambda: dict.fromkeys(fields, 0))
-    step = Organization.steplen
-    for row in rows:
-        path = row[key]
-        if not path:
-            continue
-        for end in range(step, len(path) + 1, step):
-            bucket = totals[path[:end]]
-            for field in fields:
-                bucket[field] += row[field] or 0
-    return totals
 
 
 def send_admin_summaries(today: dt.date) -> NotifyResult:
@@ -173,12 +145,12 @@ def send_admin_summaries(today: dt.date) -> NotifyResult:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(monday, dt.time.min, tzinfo=tz)
     end = start + dt.timedelta(days=7)
-    trainees = _rolled_up(
+    trainees = rolled_up(
         TraineeProfile.objects.filter(user__is_active=True).values("organization__path").annotate(trainees=Count("id"))
         .order_by(),
         "organization__path", ("trainees",),
     )
-    activity = _rolled_up(
+    activity = rolled_up(
         LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         .values("user__profile__organization__path")
         .annotate(daily_users=Count("user_id", distinct=True, filter=Q(kind=LedgerEntry.Kind.DAILY)),

@@ -31,7 +31,7 @@ DEFAULTS = {
 
 
 def rule(name: str):
-    overrides = getattr(settings, "COLLEGE_RULES", {})
+    overrides = settings.COLLEGE_RULES
     return overrides.get(name, DEFAULTS[name])
 
 

@@ -11,16 +11,9 @@ from wagtail.models import APIToken
 from cms import selectors as cms_selectors
 from cms.models import LessonPage
 from core.api import calendar as workdays
-from learning.models import (
-    Certificate,
-    Enrollment,
-    JournalEntry,
-    LedgerEntry,
-    LessonProgress,
-    TraineeProfile,
-    TrainingClass,
-)
-from learning.services.enrollment import classes_of
+from learning.membership import classes_of
+from learning.models import Certificate, Enrollment, JournalEntry, LedgerEntry, LessonProgress, TrainingClass
+from orgs.api import TraineeProfile, in_scope, is_trainer_or_reviewer
 
 
 def year_totals(user, year: int | None = None) -> dict:
@@ -198,3 +191,15 @@ def journal_entries_on(user, page_id: int, limit: int = 3) -> list[JournalEntry]
 
 def certificates_of(user) -> list[Certificate]:
     return list(Certificate.objects.filter(user=user).order_by("-issued_on", "-pk"))
+
+
+def journal_entries_in_scope(user):
+    """Journal entries `user` may read and review: all for trainers, their subtree's authors for administrators."""
+    if is_trainer_or_reviewer(user):
+        return JournalEntry.objects.all()
+    return JournalEntry.objects.filter(in_scope(user, "user__profile__organization__path"))
+
+
+def certificates_in_scope(user):
+    """Certificates whose holder lies in `user`'s subtree (all for superusers; none for others)."""
+    return Certificate.objects.filter(in_scope(user, "user__profile__organization__path"))

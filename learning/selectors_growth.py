@@ -14,18 +14,10 @@ from django.utils import timezone
 
 from core.api import calendar as workdays
 from core.api import charts
-from learning import rules, scoping
-from learning.models import (
-    Certificate,
-    GrowthRecord,
-    GrowthSnapshot,
-    JournalEntry,
-    LedgerEntry,
-    TraineeProfile,
-)
+from learning import rules
+from learning.models import Certificate, GrowthRecord, GrowthSnapshot, JournalEntry, LedgerEntry
+from orgs.api import TraineeProfile, scoping
 
-# The trainers' group (培训导师), as created by the demo setup and assessments' permission migration.
-TRAINERS_GROUP = "培训导师"
 CHART_WEEKS = 12
 JOURNAL_LIMIT = 20
 
@@ -36,7 +28,7 @@ def can_view_growth(viewer, profile: TraineeProfile) -> bool:
         return False
     if viewer.pk == profile.user_id or viewer.is_superuser:
         return True
-    if viewer.groups.filter(name=TRAINERS_GROUP).exists():
+    if scoping.is_trainer(viewer):
         return True
     return scoping.can_manage(viewer, profile.organization)
 

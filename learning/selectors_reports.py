@@ -1,6 +1,6 @@
 """Reads behind the admin reports (报表): training class, course and 学时 ranking.
 
-Every function takes the administrator and starts from `learning.scoping`, so no row outside their
+Every function takes the administrator and starts from orgs' scoping (classes: `learning.membership`), so no row outside their
 subtree can appear whatever filter values arrive. Listings are querysets (paginated by the view);
 per-row figures that cannot be annotated cheaply are computed for one page (or export chunk) of
 rows at a time, with one query per figure, so the query count does not grow with the data.
@@ -9,7 +9,6 @@ rows at a time, with one query per figure, so the query count does not grow with
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     DecimalField,
@@ -28,16 +27,10 @@ from django.db.models.functions import Coalesce, Rank
 
 from cms.models import CoursePage, LessonPage, Track
 from core.api import local_days
-from learning import scoping
-from learning.models import (
-    Enrollment,
-    GrowthSnapshot,
-    LedgerEntry,
-    Organization,
-    TraineeProfile,
-    TrainingClass,
-)
+from learning import membership
+from learning.models import Enrollment, GrowthSnapshot, LedgerEntry, TrainingClass
 from learning.scores import exam_scores
+from orgs.api import Organization, TraineeProfile, scoping
 
 ZERO_HOURS = Decimal("0.00")
 ONE_DECIMAL = Decimal("0.1")
@@ -63,36 +56,6 @@ def percent(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-def training_classes_in_scope(user) -> QuerySet[TrainingClass]:
-    """Classes whose host organisation, member organisations or named members touch `user`'s subtree.
-
-    A class for a whole city touches a district administrator's subtree: a member organisation may
-    lie inside the subtree or above it (an ancestor of the administrator's own organisation).
-    """
-    roots = scoping.scope_roots(user)
-    classes = TrainingClass.objects.order_by("-starts_on", "name")
-    if roots is None:
-        return classes.all()
-    if not roots:
-        return classes.none()
-    condition = Q(pk__in=[])
-    for root in roots:
-        ancestors = [root.path[:end] for end in range(Organization.steplen, len(root.path) + 1, Organization.steplen)]
-        condition |= (Q(organization__path__startswith=root.path)
-                      | Q(member_organizations__path__startswith=root.path)
-                      | Q(member_organizations__path__in=ancestors)
-                      | Q(member_users__profile__organization__path__startswith=root.path))
-    return classes.filter(pk__in=TrainingClass.objects.filter(condition).values("pk"))
-
-
-def class_member_user_ids(training_class: TrainingClass):
-    """A sub-select of the class's members' user ids: named members and everyone in a member subtree."""
-    condition = Q(named_classes=training_class.pk)
-    for path in training_class.member_organizations.values_list("path", flat=True):
-        condition |= Q(profile__organization__path__startswith=path)
-    return get_user_model().objects.filter(condition, profile__isnull=False).order_by().values("pk")
-
-
 def report_trainees(user, *, organization: Organization | None = None,
                     training_class: TrainingClass | None = None) -> QuerySet[TraineeProfile]:
     """Trainees in `user`'s scope, optionally within `organization`'s subtree and `training_class`.
@@ -104,7 +67,7 @@ def report_trainees(user, *, organization: Organization | None = None,
     if organization is not None:
         trainees = trainees.filter(organization__path__startswith=organization.path)
     if training_class is not None:
-        trainees = trainees.filter(user_id__in=class_member_user_ids(training_class))
+        trainees = trainees.filter(user_id__in=membership.members(training_class))
     return trainees
 
 

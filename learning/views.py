@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from learning import scoping, selectors, services
+from learning import selectors, services
 from learning.certificates_pdf import render_certificate_pdf
 from learning.models import Certificate
 from learning.services.certificates import normalize_code
 from learning.services.journal import BODY_MAX_LENGTH, journal_page
 from learning.services.tokens import TOKEN_NAME_MAX_LENGTH
+from orgs.api import scoping
 
 HISTORY_PAGE_SIZE = 20
 RECENT_ACTIVITY = 8
@@ -187,7 +188,7 @@ def me_certificates(request):
 
 def _may_download(user, certificate: Certificate) -> bool:
     return (certificate.user_id == user.pk or scoping.is_trainer(user)
-            or scoping.certificates_in_scope(user).filter(pk=certificate.pk).exists())
+            or selectors.certificates_in_scope(user).filter(pk=certificate.pk).exists())
 
 
 @login_required

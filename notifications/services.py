@@ -71,7 +71,7 @@ def _insert(user_q: QuerySet, *, kind: str, reason: str, title: str, body: str, 
 
 
 def _site_url() -> str:
-    return getattr(settings, "COLLEGE_BASE_URL", settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    return (settings.COLLEGE_BASE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
 
 
 def _message(*, email: str, title: str, body: str, url: str) -> EmailMessage:

@@ -32,7 +32,7 @@ from wagtail.admin.views.reports import ReportView
 
 from core.api import StreamingExportMixin, charts
 from core.api import calendar as workdays
-from learning.api import Organization, is_org_admin
+from orgs.api import Organization, is_org_admin
 from stats import selectors as selectors_stats
 from stats.reminders import send_absent_reminder
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from core.api import DomainError, ErrorOut
-from learning.api import Organization, scope_roots
+from orgs.api import Organization, scope_roots
 from stats import selectors as selectors_stats
 
 router = Router(tags=["统计"])

@@ -12,7 +12,7 @@ from django.db import models
 
 
 class OrgDailyStats(models.Model):
-    organization = models.ForeignKey("learning.Organization", verbose_name="组织", on_delete=models.CASCADE,
+    organization = models.ForeignKey("orgs.Organization", verbose_name="组织", on_delete=models.CASCADE,
                                      related_name="daily_stats")
     date = models.DateField("日期")
     trainees = models.PositiveIntegerField("学员数", default=0)

@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from learning.api import Organization, remind_not_done
+from learning.api import remind_not_done
 from notifications.api import NotifyResult
+from orgs.api import Organization
 from stats.selectors import absent_trainees
 
 

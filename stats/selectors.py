@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from cms import selectors as cms_selectors
 from core.api import calendar as workdays
-from learning.api import LedgerEntry, Organization, TraineeProfile, scope_roots
+from learning.api import LedgerEntry
+from orgs.api import Organization, TraineeProfile, scope_roots
 from stats.models import OrgDailyStats
 from stats.services import FIGURES
 
@@ -111,16 +112,14 @@ def chooser_organizations(user, org: Organization, root: Organization, levels: i
     condition = Q(pk__in=[])
     for top in top_organizations(user):
         condition |= Q(path__startswith=top.path, depth__lte=top.depth + levels)
-    step = Organization.steplen
-    for end in range(len(root.path), len(org.path) + 1, step):
-        condition |= Q(path__startswith=org.path[:end], depth=end // step + 1)
+    for path in org.ancestor_paths()[root.depth - 1:]:
+        condition |= Q(path__startswith=path, depth=len(path) // Organization.steplen + 1)
     return list(Organization.objects.filter(condition).order_by("path"))
 
 
 def trail(org: Organization, root: Organization) -> list[Organization]:
     """The organisations from `root` down to `org` (both included), one query: the breadcrumb."""
-    step = Organization.steplen
-    paths = [org.path[:end] for end in range(len(root.path), len(org.path), step)]
+    paths = org.ancestor_paths()[root.depth - 1:-1]
     return [*Organization.objects.filter(path__in=paths).order_by("path"), org]
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
@@ -21,15 +20,8 @@ from django.utils import timezone
 
 from cms import selectors as cms_selectors
 from core.api import JobRun, local_days
-from learning.api import (
-    Enrollment,
-    LedgerEntry,
-    Organization,
-    TraineeProfile,
-    TrainingClass,
-    exam_scores,
-    rule,
-)
+from learning.api import Enrollment, LedgerEntry, TrainingClass, class_members, exam_scores, rule
+from orgs.api import Organization, TraineeProfile, rolled_up
 from stats.models import ClassStats, OrgDailyStats
 
 REFRESH_JOB = "stats-refresh"
@@ -77,22 +69,11 @@ def _own_figures(day: dt.date) -> dict[int, dict]:
 
 
 def _rolled_up(own: dict[int, dict]) -> dict[int, dict]:
-    """Sum each organisation's own figures into itself and every ancestor (materialised paths)."""
-    if not own:
-        return {}
-    steplen = Organization.steplen
+    """Each organisation's own figures summed into itself and every ancestor, keyed by organisation id."""
     path_of = dict(Organization.objects.values_list("id", "path"))
     id_of = {path: org_id for org_id, path in path_of.items()}
-    total: dict[int, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
-    for org_id, figures in own.items():
-        path = path_of.get(org_id)
-        if path is None:
-            continue
-        for end in range(steplen, len(path) + 1, steplen):
-            target = total[id_of[path[:end]]]
-            for field in FIGURES:
-                target[field] += figures[field]
-    return total
+    rows = [{**figures, "path": path_of.get(org_id)} for org_id, figures in own.items()]
+    return {id_of[path]: figures for path, figures in rolled_up(rows, "path", FIGURES).items()}
 
 
 def stats_rebuild_day(day: dt.date) -> int:
@@ -115,13 +96,6 @@ def stats_rebuild_day(day: dt.date) -> int:
     return len(rows)
 
 
-def _class_members(training_class: TrainingClass):
-    condition = Q(named_classes=training_class.pk)
-    for org in training_class.member_organizations.all():
-        condition |= Q(profile__organization__path__startswith=org.path)
-    return get_user_model().objects.filter(condition, profile__isnull=False).order_by().values("pk").distinct()
-
-
 def class_stats_rebuild(*, class_ids: list[int] | None = None) -> int:
     """Members, members who completed every required course, and the average exam score per class."""
     classes = TrainingClass.objects.prefetch_related("member_organizations", "courses")
@@ -130,7 +104,7 @@ def class_stats_rebuild(*, class_ids: list[int] | None = None) -> int:
     now = timezone.now()
     rows = []
     for training_class in classes:
-        members = _class_members(training_class)
+        members = class_members(training_class)
         course_ids = [course.pk for course in training_class.courses.all()]
         completed = 0
         if course_ids:

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import User
 from django.test import Client
 
-from learning.models import Organization
+from orgs.api import Organization
 
 
 def login(username: str) -> Client:

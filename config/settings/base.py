@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "core",
     "cms",
     "notifications",
+    "orgs",
     "learning",
     "assessments",
     "stats",
@@ -59,8 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "learning.middleware.PasswordChangeRequiredMiddleware",
-    "learning.middleware.AdminAccessDeniedMiddleware",
+    "orgs.middleware.PasswordChangeRequiredMiddleware",
+    "orgs.middleware.AdminAccessDeniedMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -127,13 +128,22 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "learning.accounts.CollegeAccountAdapter"
+ACCOUNT_ADAPTER = "orgs.accounts.CollegeAccountAdapter"
 # Accounts come from administrators; a province may open self sign-up with COLLEGE_OPEN_SIGNUP=1.
 COLLEGE_OPEN_SIGNUP = os.environ.get("COLLEGE_OPEN_SIGNUP", "") == "1"
 COLLEGE_ALLOW_DEMO_DATA = False  # only local and test settings may load the demo college
 # Accounts created by the trainee import share this initial password (shown to the administrator on the
-# preview page); every one of them must change it at first login.
+# preview page); every one of them must change it at first login. Production refuses to start without it.
 COLLEGE_INITIAL_PASSWORD = os.environ.get("COLLEGE_INITIAL_PASSWORD", "Xuexi@2026")
+# Where links in e-mails point (defaults to the Wagtail admin's base URL).
+COLLEGE_BASE_URL = os.environ.get("COLLEGE_BASE_URL", "")
+# Certificates: the issuing college's name, and a CJK font with glyf outlines (found among the system's
+# fonts when empty; COLLEGE_CERTIFICATE_FONT_INDEX picks the face inside a .ttc).
+COLLEGE_CERTIFICATE_ISSUER = os.environ.get("COLLEGE_CERTIFICATE_ISSUER") or "社区干部网络学院"
+COLLEGE_CERTIFICATE_FONT = os.environ.get("COLLEGE_CERTIFICATE_FONT", "")
+COLLEGE_CERTIFICATE_FONT_INDEX = int(os.environ.get("COLLEGE_CERTIFICATE_FONT_INDEX", "0"))
+# Credit rules (学时, 积分, caps): overrides of learning.rules' defaults, e.g. {"daily_points": 2}.
+COLLEGE_RULES: dict = {}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -16,6 +16,8 @@ def _env(name: str, default: str | None = None) -> str:
 
 
 SECRET_KEY = _env("SECRET_KEY")
+# No well-known default for imported accounts on a real deployment.
+COLLEGE_INITIAL_PASSWORD = _env("COLLEGE_INITIAL_PASSWORD")
 ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from cms.models import CoursePage, Trainer
 from devtools.demo import content
-from learning.models import Organization, TrainingClass
+from learning.models import TrainingClass
 from learning.services.enrollment import class_sync_enrollments
+from orgs.api import Organization
 
 CLASS_NAME = "2026年红旗街道社区工作者线上集中培训班"
 STREET_CODE = "22010401"  # 红旗街道

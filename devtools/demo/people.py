@@ -17,7 +17,7 @@ from wagtail.models import (
 )
 
 from cms.models import Trainer
-from learning.models import OrgAdminRole, Organization, TraineeProfile
+from orgs.api import OrgAdminRole, Organization, TraineeProfile
 
 DEMO_PASSWORD = "demo12345"
 TRAINERS_GROUP = "培训导师"
@@ -127,9 +127,9 @@ def ensure_accounts(trainers: Group, reviewers: Group) -> int:
     district = Organization.objects.get(code="220104")
     street = Organization.objects.get(code="22010401")
     org_admins, _ = Group.objects.get_or_create(name=ORG_ADMINS_GROUP)
-    # The trainee list (scoped to their subtree in learning.admin_trainees) and training classes.
+    # The trainee list (scoped to their subtree in orgs.admin_trainees) and training classes.
     org_admins.permissions.add(*_perms(
-        ("wagtailadmin", "access_admin"), ("learning", "view_traineeprofile"), ("learning", "change_traineeprofile"),
+        ("wagtailadmin", "access_admin"), ("orgs", "view_traineeprofile"), ("orgs", "change_traineeprofile"),
         ("learning", "view_trainingclass"), ("learning", "add_trainingclass"), ("learning", "change_trainingclass"),
     ))
     for username, name, org in (("district_admin", "朝阳区管理员", district), ("street_admin", "红旗街道管理员", street)):

@@ -4,11 +4,10 @@ from learning.models.certificates import Certificate
 from learning.models.classes import Enrollment, TrainingClass
 from learning.models.growth import GrowthRecord, GrowthSnapshot
 from learning.models.journal import JournalEntry, JournalReview
-from learning.models.org import OrgAdminRole, Organization, TraineeProfile
 from learning.models.progress import LedgerEntry, LessonProgress
 
 __all__ = [
     "Certificate", "Enrollment", "GrowthRecord", "GrowthSnapshot", "JournalEntry", "JournalReview",
-    "LedgerEntry", "LessonProgress", "OrgAdminRole", "Organization",
-    "TraineeProfile", "TrainingClass",
+    "LedgerEntry", "LessonProgress",
+    "TrainingClass",
 ]

@@ -7,14 +7,14 @@ from django.db import models
 class TrainingClass(models.Model):
     name = models.CharField("班次名称", max_length=100)
     organization = models.ForeignKey(
-        "learning.Organization", verbose_name="主办组织", on_delete=models.PROTECT, related_name="organized_classes"
+        "orgs.Organization", verbose_name="主办组织", on_delete=models.PROTECT, related_name="organized_classes"
     )
     starts_on = models.DateField("开班日期")
     ends_on = models.DateField("结业日期", help_text="必修课程须在此日期前完成")
     courses = models.ManyToManyField("cms.CoursePage", verbose_name="必修课程", related_name="training_classes")
     trainers = models.ManyToManyField("cms.Trainer", verbose_name="培训导师", blank=True, related_name="classes")
     member_organizations = models.ManyToManyField(
-        "learning.Organization", verbose_name="参训组织（含下级）", blank=True, related_name="classes"
+        "orgs.Organization", verbose_name="参训组织（含下级）", blank=True, related_name="classes"
     )
     member_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="指定学员", blank=True, related_name="named_classes"

@@ -14,15 +14,14 @@ from django.utils.translation import gettext as _
 
 from cms.models import CoursePage
 from core.api import DomainError
-from learning import scoping
-from learning.models import Certificate, Enrollment, LedgerEntry, TraineeProfile, TrainingClass
-from learning.services.enrollment import classes_of
+from learning.membership import classes_of
+from learning.models import Certificate, Enrollment, LedgerEntry, TrainingClass
 from notifications.api import Notification
+from orgs.api import TraineeProfile, scoping
 
 # No 0/O, 1/I/L: a code read aloud over the phone or typed from paper is not mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
-DEFAULT_ISSUER = "社区干部网络学院"
 
 
 class CertificateError(DomainError):
@@ -39,7 +38,7 @@ def normalize_code(raw: str) -> str:
 
 
 def issuer() -> str:
-    return getattr(settings, "COLLEGE_CERTIFICATE_ISSUER", "") or DEFAULT_ISSUER
+    return settings.COLLEGE_CERTIFICATE_ISSUER
 
 
 def holder_name(user) -> str:

@@ -1,26 +1,17 @@
 """Enrollment: self-service for open courses, automatic for training-class members."""
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cms.models import CoursePage
 from core.api import DomainError
-from learning.models import Enrollment, Organization, TraineeProfile, TrainingClass
+from learning import membership
+from learning.membership import classes_of
+from learning.models import Enrollment, TrainingClass
 
 
 class EnrollmentError(DomainError):
     status = 409
-
-
-def classes_of(user_id: int) -> list[TrainingClass]:
-    """Classes `user_id` belongs to: named, or through an organisation subtree containing them."""
-    profile = TraineeProfile.objects.filter(user_id=user_id).select_related("organization").first()
-    condition = Q(member_users=user_id)
-    if profile:
-        ancestors = [profile.organization.path[:n] for n in range(Organization.steplen, len(profile.organization.path) + 1, Organization.steplen)]
-        condition |= Q(member_organizations__path__in=ancestors)
-    return list(TrainingClass.objects.filter(condition).distinct())
 
 
 def enrollment_create(*, user, course: CoursePage) -> Enrollment:
@@ -46,14 +37,6 @@ def enrollment_leave(*, user, course: CoursePage) -> None:
         raise EnrollmentError("not_enrolled", _("你还没有报名这门课程。"))
 
 
-def _member_user_ids(training_class: TrainingClass) -> set[int]:
-    condition = Q(pk__in=[])
-    for org in training_class.member_organizations.all():
-        condition |= Q(organization__path__startswith=org.path)
-    ids = set(TraineeProfile.objects.filter(condition).values_list("user_id", flat=True))
-    return ids | set(training_class.member_users.values_list("pk", flat=True))
-
-
 @transaction.atomic
 def class_sync_enrollments(*, class_ids: list[int] | None = None) -> int:
     """Enroll every member of the given classes (all when None) in their required courses.
@@ -68,8 +51,15 @@ def class_sync_enrollments(*, class_ids: list[int] | None = None) -> int:
     rows = []
     for training_class in classes:
         course_ids = list(training_class.courses.values_list("pk", flat=True))
-        for user_id in _member_user_ids(training_class):
+        for user_id in set(membership.members(training_class).values_list("pk", flat=True)):
             rows += [Enrollment(user_id=user_id, course_id=cid, source=Enrollment.Source.CLASS) for cid in course_ids]
     before = Enrollment.objects.count()
     Enrollment.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return Enrollment.objects.count() - before
+
+
+def classes_sync_for_moved_members(organizations) -> None:
+    """orgs' import tells us who arrived where: they get their classes' required courses now, not at night."""
+    class_ids = membership.classes_gaining(organizations)
+    if class_ids:
+        class_sync_enrollments(class_ids=class_ids)

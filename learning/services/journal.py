@@ -11,10 +11,11 @@ from wagtail.models import Page
 
 from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
 from core.api import DomainError
-from learning import rules, scoping
-from learning.models import JournalEntry, JournalReview, LedgerEntry, TraineeProfile
+from learning import rules
+from learning.models import JournalEntry, JournalReview, LedgerEntry
 from learning.services.ledger import ledger_record
 from notifications.api import NotificationKind, notify
+from orgs.api import TraineeProfile, scoping
 
 JOURNAL_PAGE_TYPES = (DailyLessonPage, LessonPage, CasePage, CoursePage)
 BODY_MIN_LENGTH = 20
@@ -73,7 +74,7 @@ def can_review(reviewer, entry: JournalEntry) -> bool:
     """Trainers review every entry; an administrator only entries whose author lies in their subtree."""
     if not reviewer.is_authenticated or reviewer.pk == entry.user_id:
         return False
-    if scoping.is_trainer(reviewer):
+    if scoping.is_trainer_or_reviewer(reviewer):
         return True
     profile = TraineeProfile.objects.filter(user_id=entry.user_id).select_related("organization").first()
     return profile is not None and scoping.is_org_admin(reviewer) and scoping.can_manage(reviewer, profile.organization)

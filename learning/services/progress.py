@@ -17,12 +17,12 @@ from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
 from core.api import DomainError
 from learning import plausibility, rules
 from learning.completion import requirements_met
+from learning.membership import classes_of
 from learning.models import Enrollment, LedgerEntry, LessonProgress
 from learning.services.certificates import (
     certificate_for_class_if_complete,
     certificates_for_completed_course,
 )
-from learning.services.enrollment import classes_of
 from learning.services.ledger import ledger_record
 
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from assessments.stats import ITEMS_HEADER
-from learning.models import TraineeProfile
+from orgs.api import TraineeProfile
 from tests.assessments.test_stats import attempt, build_quiz, hand_built_attempts
 
 pytestmark = pytest.mark.django_db

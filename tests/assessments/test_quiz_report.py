@@ -19,7 +19,8 @@ from assessments.models import Attempt, Quiz
 from assessments.scores import final_exam_scores
 from cms.models import CoursePage, LessonPage, Track
 from learning.api import exam_scores
-from learning.models import Organization, TraineeProfile, TrainingClass
+from learning.models import TrainingClass
+from orgs.api import Organization, TraineeProfile
 from tests.helpers import login, org
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from wagtail.models import Page
 
 from assessments.models import Attempt, Question, QuestionBank, Quiz, QuizQuestion
 from assessments.stats import bucket_of, original_letters, quiz_stats, quizzes_with_counts
-from learning.models import Organization, TraineeProfile
+from orgs.api import Organization, TraineeProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from devtools.management.commands.bench_data import BENCH_ORG_CODE
-from learning.models import (
-    GrowthRecord,
-    LedgerEntry,
-    LessonProgress,
-    Organization,
-    TraineeProfile,
-)
+from learning.models import GrowthRecord, LedgerEntry, LessonProgress
+from orgs.api import Organization, TraineeProfile
 from stats.models import OrgDailyStats
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.test import Client
 from core.calendar import Source, calendar_day, is_workday
 from core.models import CalendarYear, WorkdayOverride
 from learning import reminders
-from learning.models import TraineeProfile
 from notifications.models import Notification
+from orgs.api import TraineeProfile
 from tests.cms.factories import daily_lesson
 
 pytestmark = pytest.mark.django_db

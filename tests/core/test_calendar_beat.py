@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from core.models import JobRun, WorkdayOverride
-from learning.models import TraineeProfile
 from notifications.models import Notification
+from orgs.api import TraineeProfile
 from tests.cms.factories import daily_lesson
 from tests.worker import free_port, own_redis, start_beat, start_worker, stop, wait_for
 

@@ -8,7 +8,8 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from cms.models import DailyLessonPage
-from learning.models import GrowthRecord, LedgerEntry, LessonProgress, Organization
+from learning.models import GrowthRecord, LedgerEntry, LessonProgress
+from orgs.api import Organization
 from stats.models import OrgDailyStats
 
 pytestmark = pytest.mark.django_db

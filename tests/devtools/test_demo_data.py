@@ -6,7 +6,7 @@ from wagtail.models import Page, Revision
 
 from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage, Track, Trainer
 from core.calendar import is_workday
-from learning.models import OrgAdminRole, Organization, TraineeProfile
+from orgs.api import OrgAdminRole, Organization, TraineeProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from learning.certificates_pdf import (
     certificate_texts,
     render_certificate_pdf,
 )
-from learning.models import Certificate, Enrollment, Organization, TrainingClass
+from learning.models import Certificate, Enrollment, TrainingClass
 from learning.services import (
     CertificateError,
     certificate_for_annual_target,
@@ -35,6 +35,7 @@ from learning.services import (
 from learning.services.certificates import CODE_ALPHABET, CODE_LENGTH
 from learning.services.progress import completion_recheck
 from notifications.models import Notification
+from orgs.api import Organization
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

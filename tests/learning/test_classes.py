@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from cms.models import CoursePage
 from devtools.demo.classes import CLASS_NAME
-from learning.models import Enrollment, OrgAdminRole, Organization, TraineeProfile, TrainingClass
+from learning.models import Enrollment, TrainingClass
 from learning.services import class_sync_enrollments
 from learning.tasks import class_sync_all_task
+from orgs.api import OrgAdminRole, Organization, TraineeProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,8 @@ from learning.models import (
     JournalEntry,
     JournalReview,
     LedgerEntry,
-    Organization,
-    TraineeProfile,
 )
+from orgs.api import Organization, TraineeProfile
 
 pytestmark = pytest.mark.django_db
 

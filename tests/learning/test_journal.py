@@ -8,15 +8,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from cms.models import CasePage, CourseIndexPage, CoursePage, DailyLessonPage, LessonPage
-from learning.models import (
-    JournalEntry,
-    JournalReview,
-    LedgerEntry,
-    Organization,
-    TrainingClass,
-)
+from learning.models import JournalEntry, JournalReview, LedgerEntry, TrainingClass
 from learning.services import JournalError, journal_create, journal_review
 from notifications.models import Notification
+from orgs.api import Organization
 
 pytestmark = pytest.mark.django_db
 

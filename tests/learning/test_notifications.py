@@ -21,14 +21,7 @@ from django.utils import timezone
 from cms.models import DailyLessonPage
 from core.models import JobRun, WorkdayOverride
 from learning import reminders
-from learning.models import (
-    Enrollment,
-    LedgerEntry,
-    LessonProgress,
-    Organization,
-    TraineeProfile,
-    TrainingClass,
-)
+from learning.models import Enrollment, LedgerEntry, LessonProgress, TrainingClass
 from learning.services import ledger_record
 from learning.tasks_reminders import (
     EmailNotDelivered,
@@ -40,6 +33,7 @@ from learning.tasks_reminders import (
 )
 from notifications.models import Notification, NotificationPreference
 from notifications.services import email_opt_out_set, notify
+from orgs.api import Organization, TraineeProfile
 from tests.cms.factories import daily_lesson
 
 pytestmark = pytest.mark.django_db

@@ -16,15 +16,9 @@ from django.utils import timezone
 
 from assessments.models import Attempt, Quiz
 from cms.models import CoursePage, LessonPage, Track
-from learning.models import (
-    Enrollment,
-    GrowthSnapshot,
-    LedgerEntry,
-    Organization,
-    TraineeProfile,
-    TrainingClass,
-)
+from learning.models import Enrollment, GrowthSnapshot, LedgerEntry, TrainingClass
 from learning.services.enrollment import class_sync_enrollments
+from orgs.api import Organization, TraineeProfile
 from tests.helpers import login, org
 
 pytestmark = pytest.mark.django_db

@@ -19,9 +19,10 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.models import DailyLessonPage
 from core import charts
-from learning.models import LedgerEntry, Organization, TraineeProfile
+from learning.models import LedgerEntry
 from learning.services import ledger_record
 from notifications.models import Notification
+from orgs.api import Organization, TraineeProfile
 from stats.models import OrgDailyStats
 from stats.services import stats_rebuild_day
 from tests.cms.factories import daily_lesson

@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.models import DailyLessonPage
-from learning.models import LedgerEntry, Organization, TraineeProfile
+from learning.models import LedgerEntry
 from learning.services import api_token_create
+from orgs.api import Organization, TraineeProfile
 from stats.models import OrgDailyStats
 from stats.services import FIGURES, stats_rebuild_day
 from tests.cms.factories import daily_lesson

@@ -24,13 +24,8 @@ from hypothesis import strategies as st
 from cms.models import DailyLessonPage
 from core.models import JobRun
 from learning import rules
-from learning.models import (
-    Enrollment,
-    LedgerEntry,
-    Organization,
-    TraineeProfile,
-    TrainingClass,
-)
+from learning.models import Enrollment, LedgerEntry, TrainingClass
+from orgs.api import Organization, TraineeProfile
 from stats import services as stats
 from stats.models import ClassStats, OrgDailyStats
 from stats.tasks import stats_refresh_task

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from cms.models import DailyLessonPage
 from core.api import calendar as workdays
-from learning.models import Organization, TraineeProfile
 from notifications.models import Notification
+from orgs.api import Organization, TraineeProfile
 from tests.cms.factories import daily_lesson
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -46,14 +46,8 @@ from cms.models.daily import PUBLISH_TIME
 from core.api import calendar as workdays
 from devtools.demo import quizzes
 from learning import rules
-from learning.models import (
-    GrowthRecord,
-    GrowthSnapshot,
-    LedgerEntry,
-    LessonProgress,
-    Organization,
-    TraineeProfile,
-)
+from learning.models import GrowthRecord, GrowthSnapshot, LedgerEntry, LessonProgress
+from orgs.api import Organization, TraineeProfile
 from stats.models import OrgDailyStats
 
 BENCH_USER_PREFIX = "bench"  # every account bench_data and `make bench` create starts with it

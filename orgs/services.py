@@ -1,4 +1,7 @@
-"""Bulk import of trainees: all rows or none, re-validated inside the transaction that writes them."""
+"""Writes of orgs: the bulk trainee import (all rows or none, re-validated inside the transaction that
+writes them) and the first-login password change."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,12 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.api import DomainError
-from learning.imports import Action, ParsedFile, RowError, validate_rows
-from learning.models import Organization, TraineeProfile, TrainingClass
-from learning.services.enrollment import class_sync_enrollments
+from orgs.imports import Action, ParsedFile, RowError, validate_rows
+from orgs.models import Organization, TraineeProfile
 
 BATCH_SIZE = 500
-DEFAULT_INITIAL_PASSWORD = "Xuexi@2026"
 
 
 class TraineeImportError(DomainError):
@@ -27,7 +28,7 @@ class TraineeImportError(DomainError):
 
 def initial_password() -> str:
     """The one initial password of imported accounts, told to the administrator on the preview page."""
-    return getattr(settings, "COLLEGE_INITIAL_PASSWORD", "") or DEFAULT_INITIAL_PASSWORD
+    return settings.COLLEGE_INITIAL_PASSWORD
 
 
 def trainee_import(*, admin_user, parsed: ParsedFile) -> dict[str, int]:
@@ -97,20 +98,27 @@ def _import(*, admin_user, parsed: ParsedFile) -> dict[str, int]:
         if renamed_users:
             user_model.objects.bulk_update(renamed_users, ["first_name"], batch_size=BATCH_SIZE)
 
-    _sync_training_classes([row.organization for row in creates + updates
+    _tell_members_moved([row.organization for row in creates + updates
                             if row.action == Action.CREATE or "organization" in row.changes])
     return plan.counts
 
 
-def _sync_training_classes(organizations: list[Organization]) -> None:
-    """People who arrive in a class's organisations get its required courses now, not at the nightly sync."""
-    paths = {org.path[:end] for org in organizations
-             for end in range(Organization.steplen, len(org.path) + 1, Organization.steplen)}
-    if not paths:
-        return
-    paths_list, class_ids = sorted(paths), set()
-    for start in range(0, len(paths_list), BATCH_SIZE):
-        class_ids.update(TrainingClass.objects.filter(member_organizations__path__in=paths_list[start:start + BATCH_SIZE])
-                         .values_list("pk", flat=True))
-    if class_ids:
-        class_sync_enrollments(class_ids=sorted(class_ids))
+# Called inside the import's transaction with the organisations that gained people, so that what hangs
+# on membership (learning's training classes enroll them in their required courses) is there at once.
+_members_moved: list[Callable[[list[Organization]], None]] = []
+
+
+def register_members_moved(callback: Callable[[list[Organization]], None]) -> None:
+    _members_moved.append(callback)
+
+
+def _tell_members_moved(organizations: list[Organization]) -> None:
+    if organizations:
+        for callback in _members_moved:
+            callback(organizations)
+
+
+@transaction.atomic
+def password_changed(*, user) -> None:
+    """The user chose their own password: stop sending them to the password change page."""
+    TraineeProfile.objects.filter(user_id=user.pk, must_change_password=True).update(must_change_password=False)

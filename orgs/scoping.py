@@ -6,8 +6,9 @@ everything.
 """
 
 from django.db.models import Q, QuerySet
+from wagtail.admin.menu import MenuItem
 
-from learning.models import Certificate, JournalEntry, OrgAdminRole, Organization, TraineeProfile
+from orgs.models import OrgAdminRole, Organization, TraineeProfile
 
 
 def scope_roots(user) -> list[Organization] | None:
@@ -31,9 +32,21 @@ def is_org_admin(user) -> bool:
 
 
 def _path_filter(roots: list[Organization], field: str) -> Q:
+    return under([root.path for root in roots], field)
+
+
+def in_scope(user, path_field: str) -> Q:
+    """The filter "lies in `user`'s subtrees" for any model, given the lookup of its organisation's path
+    (e.g. "user__profile__organization__path"); everything for superusers, nothing for non-administrators."""
+    roots = scope_roots(user)
+    return Q() if roots is None else _path_filter(roots, path_field)
+
+
+def under(paths: list[str], path_field: str = "organization__path") -> Q:
+    """The filter "lies in the subtree of one of these organisation paths" (class membership)."""
     condition = Q(pk__in=[])
-    for root in roots:
-        condition |= Q(**{f"{field}__startswith": root.path})
+    for path in paths:
+        condition |= Q(**{f"{path_field}__startswith": path})
     return condition
 
 
@@ -54,34 +67,31 @@ def can_manage(user, organization: Organization) -> bool:
     return roots is None or any(organization.path.startswith(root.path) for root in roots)
 
 
-# Trainers (培训导师) and content reviewers (内容审核) evaluate every trainee's journal, whatever their
-# organisation; administrators only their subtree's.
-TRAINER_GROUPS = ("培训导师", "内容审核")
+# The two staff roles beside administrators, whatever their organisation:
+# - trainers (培训导师) teach: they see every trainee's growth record and certificates;
+# - content reviewers (内容审核) check content before it is published.
+# Both evaluate every trainee's journal (administrators only their subtree's).
+TRAINER_GROUP = "培训导师"
+REVIEWER_GROUP = "内容审核"
+
+
+def _in_groups(user, *names: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=names).exists()
 
 
 def is_trainer(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=TRAINER_GROUPS).exists()
+    return _in_groups(user, TRAINER_GROUP)
 
 
-def journal_entries_in_scope(user) -> QuerySet[JournalEntry]:
-    """Journal entries `user` may read and review: all for trainers, their subtree's authors for administrators."""
-    if is_trainer(user):
-        return JournalEntry.objects.all()
-    roots = scope_roots(user)
-    if roots is None:
-        return JournalEntry.objects.all()
-    if not roots:
-        return JournalEntry.objects.none()
-    return JournalEntry.objects.filter(_path_filter(roots, "user__profile__organization__path"))
+def is_trainer_or_reviewer(user) -> bool:
+    """Reviews every trainee's journal."""
+    return _in_groups(user, TRAINER_GROUP, REVIEWER_GROUP)
 
 
-def certificates_in_scope(user) -> QuerySet[Certificate]:
-    """Certificates whose holder lies in `user`'s subtree (all for superusers; none for others)."""
-    roots = scope_roots(user)
-    if roots is None:
-        return Certificate.objects.all()
-    if not roots:
-        return Certificate.objects.none()
-    return Certificate.objects.filter(_path_filter(roots, "user__profile__organization__path"))
+class OrgAdminMenuItem(MenuItem):
+    """An admin menu entry shown to organisation administrators (and superusers) only."""
+
+    def is_shown(self, request):
+        return is_org_admin(request.user)

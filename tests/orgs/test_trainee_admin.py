@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from learning.models import Organization, TraineeProfile
+from orgs.api import Organization, TraineeProfile
 
 pytestmark = pytest.mark.django_db
 

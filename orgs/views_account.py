@@ -2,7 +2,7 @@
 
 from allauth.account.views import PasswordChangeView as AllauthPasswordChangeView
 
-from learning.services import password_changed
+from orgs.services import password_changed
 
 
 class PasswordChangeView(AllauthPasswordChangeView):

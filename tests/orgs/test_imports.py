@@ -14,10 +14,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
-from learning.imports import MAX_ROWS, ImportFileError, plan_import, read_rows
-from learning.middleware import PasswordChangeRequiredMiddleware
-from learning.models import Organization, TraineeProfile
-from learning.services import TraineeImportError, initial_password, trainee_import
+from orgs.api import Organization, TraineeProfile
+from orgs.imports import MAX_ROWS, ImportFileError, plan_import, read_rows
+from orgs.middleware import PasswordChangeRequiredMiddleware
+from orgs.services import TraineeImportError, initial_password, trainee_import
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@
 file that cannot be used at all); `validate_rows(admin_user=..., parsed=...)` checks every row against
 the database and the administrator's scope and returns an `ImportPlan`: the row errors (row numbers as
 Excel shows them: the header is row 1) and, per good row, whether it creates, updates or leaves a
-trainee unchanged. `learning.services.trainee_import` writes a plan inside one transaction.
+trainee unchanged. `orgs.services.trainee_import` writes a plan inside one transaction.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from core.api import (  # noqa: F401 - ImportFileError, Action, RowError are thi
     read_table,
     xlsx_lines,
 )
-from learning.models import Organization, TraineeProfile
-from learning.scoping import organizations_in_scope, trainees_in_scope
+from orgs.models import Organization, TraineeProfile
+from orgs.scoping import organizations_in_scope, trainees_in_scope
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -1,4 +1,6 @@
-"""Identity and organisations: the organisation tree, trainee profiles and administrator scopes."""
+"""Identity and organisations: the organisation tree, trainee profiles and administrator scopes.
+
+The tables keep the names `learning` gave them (the models moved here without a row moving)."""
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +23,7 @@ class Organization(MP_Node):
     node_order_by = ["code"]
 
     class Meta:
+        db_table = "learning_organization"
         verbose_name = "组织"
         verbose_name_plural = "组织"
         # Every subtree query is `path LIKE 'prefix%'`; PostgreSQL only uses an index for that with a
@@ -30,6 +33,15 @@ class Organization(MP_Node):
 
     def __str__(self):
         return self.name
+
+    def ancestor_paths(self) -> list[str]:
+        """The materialised paths of this organisation and every organisation above it, root first."""
+        return self.paths_above(self.path)
+
+    @classmethod
+    def paths_above(cls, path: str) -> list[str]:
+        """`path` and the paths of every organisation above it, root first (for rollups over raw paths)."""
+        return [path[:end] for end in range(cls.steplen, len(path) + 1, cls.steplen)]
 
 
 class TraineeProfile(models.Model):
@@ -50,6 +62,7 @@ class TraineeProfile(models.Model):
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
 
     class Meta:
+        db_table = "learning_traineeprofile"
         verbose_name = "学员档案"
         verbose_name_plural = "学员档案"
 
@@ -64,6 +77,7 @@ class OrgAdminRole(models.Model):
     organization = models.ForeignKey(Organization, verbose_name="管理范围", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        db_table = "learning_orgadminrole"
         verbose_name = "组织管理员"
         verbose_name_plural = "组织管理员"
         constraints = [models.UniqueConstraint(fields=["user", "organization"], name="uniq_org_admin_role")]

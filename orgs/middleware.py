@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from learning.models import TraineeProfile
+from orgs.models import TraineeProfile
 
 PASSWORD_OK_KEY = "learning:password_ok"
 

@@ -7,8 +7,8 @@ from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.api import StreamingExportMixin
-from learning import scoping
-from learning.models import TraineeProfile
+from orgs import scoping
+from orgs.models import TraineeProfile
 
 
 class TraineeIndexView(StreamingExportMixin, generic.IndexView):

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.api import import_staging
-from learning import scoping
-from learning.imports import (
+from orgs import scoping
+from orgs.imports import (
     COLUMN_LABELS,
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -28,8 +28,8 @@ from learning.imports import (
     read_rows,
     validate_rows,
 )
-from learning.models import TraineeProfile
-from learning.services import TraineeImportError, initial_password, trainee_import
+from orgs.models import TraineeProfile
+from orgs.services import TraineeImportError, initial_password, trainee_import
 
 TOKEN_SALT = "learning.trainee_import"
 FILE_PREFIX = "imports/trainees-"
@@ -75,10 +75,10 @@ def upload(request):
             plan = validate_rows(admin_user=request.user, parsed=parsed)
             token = import_staging.stage(user=request.user, filename=uploaded.name, data=data, salt=TOKEN_SALT,
                                          prefix=FILE_PREFIX) if plan.ok else ""
-            return render(request, "learning/admin/import_preview.html",
+            return render(request, "orgs/admin/import_preview.html",
                           _preview_context(plan, filename=uploaded.name, token=token))
-    return render(request, "learning/admin/import_upload.html", {
-        **PAGE, "upload_url": reverse("learning_trainee_import"), "form": form, "max_rows": MAX_ROWS, "initial_password": initial_password(),
+    return render(request, "orgs/admin/import_upload.html", {
+        **PAGE, "upload_url": reverse("orgs_trainee_import"), "form": form, "max_rows": MAX_ROWS, "initial_password": initial_password(),
         "positions": [label for _value, label in TraineeProfile.Position.choices],
     })
 
@@ -88,7 +88,7 @@ def confirm(request):
     if denied := _forbidden(request):
         return denied
     payload, data, response = import_staging.unstage_or_response(request, salt=TOKEN_SALT, prefix=FILE_PREFIX,
-                                                                 restart="learning_trainee_import")
+                                                                 restart="orgs_trainee_import")
     if response:
         return response
     name, filename = payload["file"], payload["filename"]
@@ -99,12 +99,12 @@ def confirm(request):
         messages.error(request, exc.message)
         errors = getattr(exc, "errors", [])
         if not errors:
-            return redirect("learning_trainee_import")
-        return render(request, "learning/admin/import_preview.html",
+            return redirect("orgs_trainee_import")
+        return render(request, "orgs/admin/import_preview.html",
                       _preview_context(ImportPlan(rows=[], errors=errors), filename=filename, token=""))
     import_staging.discard(payload)
     messages.success(request, _("导入完成：新增 %(created)s 人，更新 %(updated)s 人，无变化 %(unchanged)s 人。") % counts)
-    return redirect("learning_trainee_import")
+    return redirect("orgs_trainee_import")
 
 
 @require_GET
@@ -149,5 +149,5 @@ def template_xlsx(request):
 def _preview_context(plan: ImportPlan, *, filename: str, token: str) -> dict:
     errors = sorted(plan.errors, key=lambda error: error.row)
     return {**import_staging.preview_context(plan, filename=filename, token=token, errors=errors), **PAGE,
-            "restart_url": reverse("learning_trainee_import"), "confirm_url": reverse("learning_trainee_import_confirm"),
+            "restart_url": reverse("orgs_trainee_import"), "confirm_url": reverse("orgs_trainee_import_confirm"),
             "initial_password": initial_password()}
