@@ -2,7 +2,6 @@
 each, the paste form that enters the State Council's schedule, and the warning on the admin home from
 1 November until next year's schedule is confirmed. For users who may change `WorkdayOverride`."""
 
-import datetime as dt
 
 from django import forms
 from django.contrib import messages
@@ -66,7 +65,7 @@ class ScheduleForm(forms.Form):
 def special_days(year: int) -> list[calendar.CalendarDay]:
     """The days of `year` that are not plain Monday–Friday workdays or plain weekends, plus every day an
     administrator entered: what an administrator checks against the State Council's notice."""
-    return [day for day in calendar.calendar_days(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return [day for day in calendar.calendar_days(*calendar.year_days(year))
             if day.source == calendar.Source.OVERRIDE or day.name
             or day.is_workday != (day.date.weekday() < 5)]
 

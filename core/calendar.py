@@ -52,6 +52,11 @@ def local_days(first: dt.date | None, last: dt.date | None) -> tuple[dt.datetime
     return low, high
 
 
+def year_days(year: int) -> tuple[dt.date, dt.date]:
+    """1 January and 31 December of `year`; `local_days(*year_days(y))` bounds it in instants."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 @functools.cache
 def published_year(year: int) -> bool:
     """Does `chinesecalendar` ship the State Council's schedule for `year`?"""

@@ -25,7 +25,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from cms.models import CoursePage, Track
-from core.api import StreamingExportMixin
+from core.api import StreamingExportMixin, year_days
 from learning import membership
 from learning import selectors_reports as reports
 from orgs.api import TraineeProfile, scoping
@@ -334,7 +334,7 @@ class HoursRankingView(ScopedReportView):
 
     def report_queryset(self, values):
         start, end = date_range_of(values)
-        first, last = reports.year_bounds(timezone.localdate().year)
+        first, last = year_days(timezone.localdate().year)
         return reports.hours_ranking_rows(self.request.user, start=start or first, end=end or last,
                                           organization=values.get("organization"),
                                           training_class=values.get("training_class"))

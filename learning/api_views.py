@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from cms.models import CoursePage
 from core.api import ErrorOut
 from learning import rules, selectors, services
+from learning.plausibility import percent
 from learning.services.progress import media_seconds, required_seconds, trackable_page
 
 router = Router(tags=["学习"])
@@ -181,6 +182,6 @@ def lesson_progress(request, lesson_id: int):
     return {
         "position": progress.position_seconds if progress else 0.0,
         "effective_seconds": round(effective, 1), "required_seconds": needed,
-        "percent": min(100, int(effective * 100 // needed)) if needed else 100,
+        "percent": percent(effective, needed),
         "completed": bool(progress and progress.completed_at),
     }

@@ -11,6 +11,7 @@ from wagtail.models import APIToken
 from cms import selectors as cms_selectors
 from cms.models import LessonPage
 from core.api import calendar as workdays
+from core.api import local_days, year_days
 from learning.membership import classes_of
 from learning.models import Certificate, Enrollment, JournalEntry, LedgerEntry, LessonProgress, TrainingClass
 from orgs.api import TraineeProfile, in_scope, is_trainer_or_reviewer
@@ -18,8 +19,7 @@ from orgs.api import TraineeProfile, in_scope, is_trainer_or_reviewer
 
 def year_totals(user, year: int | None = None) -> dict:
     year = year or timezone.localdate().year
-    tz = timezone.get_current_timezone()
-    start, end = dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    start, end = local_days(*year_days(year))
     totals = LedgerEntry.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end).aggregate(
         credit_hours=Sum("credit_hours"), points=Sum("points"), activities=Count("id")
     )
@@ -132,14 +132,9 @@ def ledger_for(user):
     return LedgerEntry.objects.filter(user=user)
 
 
-def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
-
-
 def ledger_in_year(user, year: int):
     """The ledger of one calendar year (Asia/Shanghai), newest first; a lazy queryset to paginate."""
-    start, end = _year_bounds(year)
+    start, end = local_days(*year_days(year))
     return LedgerEntry.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end)
 
 

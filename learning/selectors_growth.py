@@ -13,7 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.api import calendar as workdays
-from core.api import charts
+from core.api import charts, local_days, year_days
 from learning import rules
 from learning.models import Certificate, GrowthRecord, GrowthSnapshot, JournalEntry, LedgerEntry
 from orgs.api import TraineeProfile, scoping
@@ -53,7 +53,8 @@ def reference_day(year: int, today: dt.date) -> dt.date:
     """The day the page looks from: today in the current year, else the end (or start) of that year."""
     if year == today.year:
         return today
-    return dt.date(year, 12, 31) if year < today.year else dt.date(year, 1, 1)
+    first, last = year_days(year)
+    return last if year < today.year else first
 
 
 def live_streak(record: GrowthRecord, today: dt.date) -> int:
@@ -125,13 +126,9 @@ def certificates_of(user_id: int) -> list[Certificate]:
 
 def journals_of(user_id: int, year: int, limit: int = JOURNAL_LIMIT) -> list[JournalEntry]:
     """The year's latest journal entries with their reviews (and reviewers), in one query."""
-    tz = timezone.get_current_timezone()
+    low, high = local_days(*year_days(year))
     return list(
-        JournalEntry.objects.filter(
-            user_id=user_id,
-            created_at__gte=dt.datetime(year, 1, 1, tzinfo=tz),
-            created_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz),
-        )
+        JournalEntry.objects.filter(user_id=user_id, created_at__gte=low, created_at__lt=high)
         .select_related("page", "review", "review__reviewer")
         .order_by("-created_at", "-id")[:limit]
     )

@@ -162,10 +162,6 @@ def course_hours(courses: list[CoursePage], member_user_ids, start: dt.date | No
 
 # --- 学时排行 ---------------------------------------------------------------------------------------
 
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
 def hours_ranking_rows(user, *, start: dt.date, end: dt.date, organization: Organization | None = None,
                        training_class: TrainingClass | None = None) -> QuerySet[TraineeProfile]:
     """Trainees in scope ranked by 学时 over the weekly snapshots whose Monday lies in [start, end]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.models import CoursePage
-from core.api import DomainError
+from core.api import DomainError, year_days
 from learning.membership import classes_of
 from learning.models import Certificate, Enrollment, LedgerEntry, TrainingClass
 from notifications.api import Notification
@@ -155,7 +155,7 @@ def certificate_for_annual_target(*, user, year: int, credit_hours: Decimal, tar
     if target_hours <= 0 or Decimal(credit_hours) < Decimal(target_hours):
         return None
     today = timezone.localdate()
-    issued_on = today if today.year == year else dt.date(year, 12, 31)
+    issued_on = today if today.year == year else year_days(year)[1]
     return certificate_issue(
         user=user, kind=Certificate.Kind.ANNUAL, object_id=year,
         title=_("%(year)d 年度学习目标（%(target)s 学时）") % {"year": year, "target": format_hours(target_hours)},

@@ -70,11 +70,10 @@ def _plain_rows(queryset) -> list[tuple]:
 def _year_totals(user_ids: list[int], year: int) -> dict[int, tuple]:
     """Per trainee with entries in `year` (local time): (last activity, then one count per kind in
     KIND_FIELDS order) — per trainee rather than per day, so the day rows stay narrow."""
-    tz = timezone.get_current_timezone()
     per_kind = {f"n_{kind}": Count("id", filter=Q(kind=kind)) for kind in KIND_FIELDS}
+    low, high = workdays.local_days(*workdays.year_days(year))
     return {uid: rest for uid, *rest in LedgerEntry.objects.filter(
-        user_id__in=user_ids,
-        occurred_at__gte=dt.datetime(year, 1, 1, tzinfo=tz), occurred_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz),
+        user_id__in=user_ids, occurred_at__gte=low, occurred_at__lt=high,
     ).order_by().values("user_id").annotate(last=Max("occurred_at"), **per_kind)
         .values_list("user_id", "last", *per_kind)}
 
@@ -83,8 +82,8 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
     """(records, snapshots) of `user_ids` for `year` as plain rows — records in RECORD_COLUMNS order,
     snapshots in SNAPSHOT_COLUMNS order — ready for `_write` (a rebuild makes ten rows per trainee;
     model instances cost more than the arithmetic)."""
-    start = dt.date(year, 1, 1) - dt.timedelta(days=STREAK_LOOKBACK_DAYS)
-    end = dt.date(year, 12, 31)
+    first, end = workdays.year_days(year)
+    start = first - dt.timedelta(days=STREAK_LOOKBACK_DAYS)
     reference = min(end, today)
     first_monday, _ = _week_range(year)
     days = workdays.workdays_between(start, reference)
@@ -136,8 +135,8 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
 
 def _week_range(year: int) -> tuple[dt.date, dt.date]:
     """Mondays of the weeks that hold a day of `year` (the first may start in December before)."""
-    first = dt.date(year, 1, 1)
-    return first - dt.timedelta(days=first.weekday()), dt.date(year, 12, 31)
+    first, last = workdays.year_days(year)
+    return first - dt.timedelta(days=first.weekday()), last
 
 
 # Column order of the rows `_records_for` makes (`updated_at` is appended on insert only, as

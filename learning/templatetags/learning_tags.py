@@ -3,6 +3,7 @@
 from django import template
 
 from learning import rules, selectors
+from learning.plausibility import percent
 from learning.services.progress import required_seconds
 
 register = template.Library()
@@ -24,7 +25,7 @@ def lesson_tracker(context, page):
         "has_video": bool(getattr(page, "video", None)),
         "resume": progress.position_seconds if progress and not progress.completed_at else 0,
         "completed": bool(progress and progress.completed_at),
-        "percent": min(100, int(effective * 100 // needed)) if needed else 0,
+        "percent": percent(effective, needed),
         "required": needed,
         "interval": rules.rule("heartbeat_interval_seconds"),
     }
