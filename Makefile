@@ -21,6 +21,9 @@ run: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile.dev
 
 test: install
+	@if command -v node >/dev/null; then node --test tests/js/*.mjs; \
+	elif [ "$$REQUIRE_BROWSER" = 1 ]; then echo "REQUIRE_BROWSER=1 but the JavaScript unit tests need Node.js 20 (node is missing)" >&2; exit 1; \
+	else echo "skipped the JavaScript unit tests: they need Node.js 20 — install it, then run: node --test tests/js/*.mjs"; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -1,36 +1,41 @@
-/* Quiz page: autosave every change (and keep it locally while offline), count down, submit at 0. */
-(function () {
-  "use strict";
-  var form = document.querySelector("form.quiz-form");
-  if (!form) return;
-  var id = form.dataset.attempt, csrf = form.dataset.csrf;
-  var status = form.querySelector("[data-save-status]");
-  var storeKey = "attempt-" + id;
-  var timer = null, dirty = false;
+/* Quiz page: autosave every change (and keep it locally while offline), count down, submit at 0.
+   After a reload the locally kept answers the server does not have yet are put back and saved; the
+   graded page of the attempt forgets them. The rules live in quiz_core.js (pure, unit-tested); the
+   save URL and CSRF token come from the form's data attributes. */
+import {
+  answersToRestore, clearStored, collectAnswers, countdownText, inputStates, markSaved, readStored,
+  saveDelay, secondsLeft, writeStored,
+} from "./quiz_core.js";
 
-  function collect() {
-    var answers = {};
-    form.querySelectorAll("fieldset.question").forEach(function (fs) {
-      var inputs = fs.querySelectorAll("input");
-      if (!inputs.length) return;
-      var qid = inputs[0].name.slice(2), type = inputs[0].type;
-      if (type === "checkbox") {
-        answers[qid] = Array.prototype.filter.call(inputs, function (i) { return i.checked; })
-          .map(function (i) { return i.value; });
-      } else if (type === "radio") {
-        var picked = fs.querySelector("input:checked");
-        answers[qid] = picked ? (picked.value === "true" ? true : picked.value === "false" ? false : picked.value) : null;
-      } else {
-        answers[qid] = inputs[0].value;
-      }
+function storage() {
+  try { return window.localStorage; } catch (e) { return null; }  // blocked storage throws on access
+}
+
+const result = document.querySelector("[data-quiz-result][data-attempt]");
+const form = document.querySelector("form.quiz-form");
+if (result && storage()) clearStored(storage(), result.dataset.attempt);  // submitted and graded
+if (form) run(form);
+
+function run(form) {
+  const id = form.dataset.attempt, csrf = form.dataset.csrf, url = form.dataset.saveUrl;
+  const status = form.querySelector("[data-save-status]");
+  const store = storage() || {getItem: () => null, setItem() {}, removeItem() {}};
+  let timer = null, dirty = false;
+
+  function questions() {
+    return Array.from(form.querySelectorAll("fieldset.question"), function (fs) {
+      const inputs = Array.from(fs.querySelectorAll("input"));
+      return {
+        id: inputs.length ? inputs[0].name.slice(2) : "", type: inputs.length ? inputs[0].type : "",
+        inputs: inputs.map(function (i) { return {value: i.value, checked: i.checked}; }), elements: inputs,
+      };
     });
-    return answers;
   }
 
   function save() {
-    var answers = collect();
-    try { localStorage.setItem(storeKey, JSON.stringify(answers)); } catch (e) { /* private mode */ }
-    return fetch("/api/v1/attempts/" + id + "/answers", {
+    const answers = collectAnswers(questions());
+    writeStored(store, id, answers);
+    return fetch(url, {
       method: "PUT", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
       body: JSON.stringify({answers: answers})
@@ -38,6 +43,7 @@
       .then(function (res) {
         if (res.ok) {
           dirty = false;
+          markSaved(store, id, answers);
           status.textContent = "已保存 " + new Date().toLocaleTimeString("zh-CN") + "（已答 " + res.d.answered + "/" + res.d.total + "）";
         } else {
           status.textContent = res.d.message || "保存失败";
@@ -49,22 +55,40 @@
       });
   }
 
-  form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(save, 500); });
+  function later(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(save, delay);
+  }
+
+  // Put back what this browser kept and the server did not render, then let the autosave send it.
+  const restore = answersToRestore(questions(), readStored(store, id));
+  questions().forEach(function (q) {
+    if (!Object.prototype.hasOwnProperty.call(restore, q.id)) return;
+    inputStates(q, restore[q.id]).forEach(function (state, n) {
+      if (q.type === "text") q.elements[n].value = state.value;
+      else q.elements[n].checked = state.checked;
+    });
+  });
+  if (Object.keys(restore).length) later(saveDelay("change"));
+
+  form.addEventListener("change", function () { later(saveDelay("change")); });
   form.addEventListener("input", function (e) {
-    if (e.target.type === "text") { clearTimeout(timer); timer = setTimeout(save, 1200); }
+    const delay = saveDelay("input", e.target.type);
+    if (delay !== null) later(delay);
   });
   window.addEventListener("online", function () { if (dirty) save(); });
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(); });
 
-  var left = form.dataset.secondsLeft;
+  const left = form.dataset.secondsLeft;
   if (left !== undefined) {
-    var end = Date.now() + parseInt(left, 10) * 1000, countdown = form.querySelector("[data-countdown]");
-    var tick = function () {
-      var s = Math.max(0, Math.round((end - Date.now()) / 1000));
-      countdown.textContent = "剩余 " + Math.floor(s / 60) + " 分 " + ("0" + (s % 60)).slice(-2) + " 秒";
+    const end = Date.now() + parseInt(left, 10) * 1000, countdown = form.querySelector("[data-countdown]");
+    let handle = null;
+    const tick = function () {
+      const s = secondsLeft(end, Date.now());
+      countdown.textContent = countdownText(s);
       if (s === 0) { clearInterval(handle); form.submit(); }
     };
-    var handle = setInterval(tick, 1000);
+    handle = setInterval(tick, 1000);
     tick();
   }
-})();
+}
