@@ -1,6 +1,8 @@
-"""What core adds to the Wagtail admin: 节假日与调休 (core.admin_calendar), the day-by-day overrides and
-the periodic jobs' run records (superusers)."""
+"""What core adds to the Wagtail admin: the college's admin stylesheet, 节假日与调休 (core.admin_calendar),
+the day-by-day overrides and the periodic jobs' run records (superusers)."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -18,6 +20,13 @@ class WorkdayOverrideViewSet(SnippetViewSet):
 
 
 register_snippet(WorkdayOverrideViewSet)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_stylesheet():
+    """core/static/core/admin.css on every admin page: the admin templates of all apps carry class
+    names only, never <style> blocks or style="" attributes."""
+    return format_html('<link rel="stylesheet" href="{}">', static("core/admin.css"))
 
 
 @hooks.register("register_admin_viewset")
