@@ -16,16 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.exports import export_xlsx, template_xlsx
 from assessments.imports import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     XLSX_CONTENT_TYPE,
     ImportFileError,
     QuestionImportPlan,
-    export_xlsx,
     extension_of,
     read_rows,
-    template_xlsx,
     validate_rows,
 )
 from assessments.models import Question, QuestionBank

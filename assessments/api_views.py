@@ -69,19 +69,11 @@ class SavedOut(Schema):
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _view(attempt):
-    data = selectors.attempt_view(attempt)
-    if not data["review_available"]:  # keep the keys out of the JSON entirely, not just null
-        for item in data["questions"]:
-            item.pop("correct", None), item.pop("answer", None), item.pop("explanation", None)
-    return data
-
-
 @router.post("/quizzes/{quiz_id}/attempts", response={201: AttemptOut, **ERRORS}, summary="开始或继续作答",
              exclude_none=True)
 def attempt_start(request, quiz_id: int):
     quiz = get_object_or_404(Quiz.objects.select_related("page"), pk=quiz_id)
-    return Status(201, _view(services.attempt_start(user=request.user, quiz=quiz)))
+    return Status(201, selectors.attempt_view(services.attempt_start(user=request.user, quiz=quiz)))
 
 
 @router.put("/attempts/{attempt_id}/answers", response={200: SavedOut, **ERRORS}, summary="自动保存答案")
@@ -97,7 +89,7 @@ def answers_save(request, attempt_id: int, body: AnswersIn):
 @router.post("/attempts/{attempt_id}/submit", response={200: AttemptOut, **ERRORS}, summary="提交答卷",
              exclude_none=True)
 def attempt_submit(request, attempt_id: int):
-    return _view(services.attempt_submit(user=request.user, attempt_id=attempt_id))
+    return selectors.attempt_view(services.attempt_submit(user=request.user, attempt_id=attempt_id))
 
 
 @router.get("/attempts/{attempt_id}", response={200: AttemptOut, **ERRORS}, summary="查看答卷", exclude_none=True)
@@ -105,4 +97,4 @@ def attempt_detail(request, attempt_id: int):
     attempt = selectors.attempt_for_user(request.user, attempt_id)
     if attempt is None:
         raise services.QuizError("not_found", "答卷不存在。", 404)
-    return _view(attempt)
+    return selectors.attempt_view(attempt)

@@ -25,11 +25,6 @@ def review_allowed(attempt: Attempt, now: dt.datetime | None = None) -> bool:
     return False
 
 
-def attempts_left(quiz: Quiz, user) -> int:
-    used = Attempt.objects.filter(quiz=quiz, user=user).count()
-    return max(0, quiz.attempts_allowed - used)
-
-
 def attempt_view(attempt: Attempt, now: dt.datetime | None = None) -> dict:
     """Everything the page or the API may show for `attempt` right now, in display order."""
     now = now or timezone.now()

@@ -103,10 +103,6 @@ class QuestionFigure:
         return self.correct / self.presented if self.presented else None
 
     @property
-    def answered_rate(self) -> float | None:
-        return self.answered / self.presented if self.presented else None
-
-    @property
     def correct_rate_label(self) -> str:
         return percent_label(self.correct_rate)
 

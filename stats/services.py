@@ -143,8 +143,3 @@ def stats_refresh(*, today: dt.date | None = None) -> list[dt.date]:
     class_stats_rebuild()
     JobRun.objects.filter(pk=job.pk, cursor__lt=highest).update(cursor=highest)
     return sorted(days)
-
-
-def stats_finalise(*, day: dt.date) -> None:
-    """Overnight: recompute yesterday once its last transactions have committed."""
-    stats_rebuild_day(day)

@@ -23,7 +23,10 @@ def stats_refresh_task() -> list[str]:
 
 @shared_task(**RETRY, name="learning.tasks.stats_finalise_task")
 def stats_finalise_task() -> str:
-    """Overnight: yesterday's rollups, recomputed once its last transactions have committed."""
+    """Overnight: yesterday's rollups, recomputed once the day is over. Not redundant with the refresh:
+    that recomputes a past day only while one of the day's ledger entries is in its id window, so a
+    trainee who joined (or an account deactivated) after its last run before midnight, on a day whose
+    entries have left the window or that had none, would keep yesterday's 学员数 and rates stale."""
     day = timezone.localdate() - dt.timedelta(days=1)
     with jobs.job_run("stats-finalise"):
         stats.stats_rebuild_day(day)

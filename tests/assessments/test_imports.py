@@ -1,18 +1,18 @@
-"""Reading and validating question spreadsheets (assessments.imports): nothing is written here."""
+"""Reading and validating question spreadsheets (assessments.imports), and the export and template
+(assessments.exports) read back: nothing is imported here."""
 
 from decimal import Decimal
 
 import pytest
 
+from assessments.exports import export_xlsx, template_xlsx
 from assessments.imports import (
     HEADER,
     MAX_ROWS,
     Action,
     ImportFileError,
-    export_xlsx,
     plan_import,
     read_rows,
-    template_xlsx,
 )
 from assessments.models import Question, QuestionBank
 from tests.assessments.sheets import GOOD_ROWS, with_three_bad_rows, xlsx

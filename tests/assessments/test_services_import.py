@@ -2,7 +2,8 @@
 
 import pytest
 
-from assessments.imports import export_xlsx, plan_import
+from assessments.exports import export_xlsx
+from assessments.imports import plan_import
 from assessments.models import Question, QuestionBank
 from assessments.services_import import QuestionImportError, questions_import
 from tests.assessments.sheets import GOOD_ROWS, xlsx

@@ -1,8 +1,8 @@
 """Statistics rollups (组织每日统计): the rollup equals a direct count of the ledger and the profiles
 (including ancestors, the day boundary at Shanghai midnight, the daily points cap, late joiners,
 deactivated trainees and users without a profile), the incremental refresh equals a rebuild, the
-command refuses bad input, the Celery task records its run, the query count does not grow with the
-number of organisations, and the class figures."""
+the query count does not grow with the number of organisations, and the class
+figures."""
 
 import datetime as dt
 import math
@@ -10,12 +10,11 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 from itertools import count
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -28,37 +27,14 @@ from learning.models import Enrollment, LedgerEntry, TrainingClass
 from orgs.api import Organization, TraineeProfile
 from stats import services as stats
 from stats.models import ClassStats, OrgDailyStats
-from stats.tasks import stats_refresh_task
 from tests.cms.factories import daily_lesson
 from tests.helpers import org
+from tests.stats.builders import MONDAY, SH, add_entry, at, make_trainee
 
 pytestmark = pytest.mark.django_db
-SH = ZoneInfo("Asia/Shanghai")
-MONDAY = dt.date(2026, 6, 15)  # a workday week without demo daily lessons: 06-15 .. 06-19
 WINDOW = [MONDAY + dt.timedelta(days=n) for n in range(-1, 5)]  # Sunday 06-14 .. Friday 06-19
 KINDS = [kind for kind, _ in LedgerEntry.Kind.choices]
 _object_ids = count(70_000_000)
-
-
-def at(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=SH)
-
-
-
-
-def make_trainee(username: str, organization: Organization | None, *, joined: dt.datetime | None = None,
-                 active: bool = True) -> User:
-    user = User.objects.create(username=username, password="!", is_active=active,
-                               date_joined=joined or at(dt.date(2026, 1, 5), dt.time(9)))
-    if organization is not None:
-        TraineeProfile.objects.create(user=user, real_name=f"测试{username}", organization=organization)
-    return user
-
-
-def add_entry(user: User, when: dt.datetime, kind: str = "lesson", *, hours: str = "0.5", points: int = 2,
-              object_id: int | None = None, pk: int | None = None) -> LedgerEntry:
-    return LedgerEntry.objects.create(id=pk, user=user, kind=kind, object_id=object_id or next(_object_ids),
-                                      title="测试", credit_hours=Decimal(hours), points=points, occurred_at=when)
 
 
 def lessons_for(days) -> dict[dt.date, int]:
@@ -284,52 +260,6 @@ def test_incremental_refreshes_equal_the_rebuild_command(cast, monkeypatch):
         call_command("stats_rebuild", "--date", thursday.isoformat(), "--days", "3", verbosity=0)
         assert rows(days) == incremental
     assert_rollup_matches_direct_count(days)
-
-
-# --- the command and the task --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("args", "message"), [
-    (["--date", "2026/06/15"], "日期格式应为 YYYY-MM-DD"),
-    (["--date", "2026-02-30"], "日期格式应为 YYYY-MM-DD"),
-    (["--date", "2026-06-16"], "不能重建未来日期的统计"),
-    (["--date", "2026-06-15", "--days", "0"], "--days 应在 1 到 3660 之间"),
-])
-def test_the_command_refuses_bad_input_and_writes_nothing(args, message):
-    user = make_trainee("st-cmd", org("2201040101"))
-    add_entry(user, at(MONDAY, dt.time(10)))
-    before = list(OrgDailyStats.objects.order_by("pk").values()), list(ClassStats.objects.order_by("pk").values())
-    with time_machine.travel(at(MONDAY, dt.time(20)), tick=False):
-        with pytest.raises(CommandError, match=message):
-            call_command("stats_rebuild", *args)
-    assert not OrgDailyStats.objects.filter(date__year=2026, date__month=6).exists()
-    after = list(OrgDailyStats.objects.order_by("pk").values()), list(ClassStats.objects.order_by("pk").values())
-    assert after == before  # the demo history's rows untouched too
-
-
-def test_the_command_rebuilds_a_range_of_days():
-    user = make_trainee("st-range", org("2201040101"))
-    add_entry(user, at(MONDAY, dt.time(10)))
-    with time_machine.travel(at(MONDAY + dt.timedelta(days=2), dt.time(20)), tick=False):
-        call_command("stats_rebuild", "--date", (MONDAY + dt.timedelta(days=1)).isoformat(), "--days", "2",
-                     verbosity=0)
-    written = set(OrgDailyStats.objects.filter(date__lt=MONDAY + dt.timedelta(days=7)).values_list("date", flat=True))
-    assert written == {MONDAY, MONDAY + dt.timedelta(days=1)}
-    assert OrgDailyStats.objects.get(organization=org("2201040101"), date=MONDAY).lessons_completed == 1
-
-
-def test_the_refresh_task_runs_through_celery_and_records_its_run():
-    user = make_trainee("st-task", org("2201040102"))
-    entry = add_entry(user, at(MONDAY, dt.time(9)), "lesson", hours="0.5", points=2)
-    with time_machine.travel(at(MONDAY, dt.time(10)), tick=False):
-        days = stats_refresh_task.delay().get()
-    assert MONDAY.isoformat() in days  # with the demo history's days (a first run reads the whole ledger)
-    job = JobRun.objects.get(name=stats.REFRESH_JOB)
-    assert job.runs == 1 and job.failures == 0
-    assert job.last_success_at == at(MONDAY, dt.time(10))
-    assert job.cursor == entry.pk == LedgerEntry.objects.order_by("-id").first().pk
-    row = OrgDailyStats.objects.get(organization=org("2201040102"), date=MONDAY)
-    assert (row.active_trainees, row.lessons_completed, row.credit_hours) == (1, 1, Decimal("0.5"))
 
 
 # --- cost ----------------------------------------------------------------------------------------------
