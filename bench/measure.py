@@ -177,8 +177,8 @@ def growth() -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from learning.models import GrowthRecord
-    from learning.services.growth import growth_rebuild
+    from growth.models import GrowthRecord
+    from growth.services import growth_rebuild
 
     ids = [u.pk for u in _bench_trainees()]
     year = timezone.localdate().year

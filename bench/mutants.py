@@ -31,7 +31,7 @@ MODULES = {
     "assessments/grading.py": ["tests/assessments/test_grading.py", "tests/assessments/test_attempts.py"],
     "learning/scoping.py": ["tests/learning/test_scoping.py", "tests/learning/test_reports.py",
                             "tests/learning/test_journal.py"],
-    "learning/streaks.py": ["tests/learning/test_streaks.py", "tests/learning/test_growth.py"],
+    "growth/streaks.py": ["tests/growth/test_streaks.py", "tests/growth/test_growth.py"],
     "learning/completion.py": ["tests/assessments/test_completion.py"],
     "learning/services/ledger.py": ["tests/learning/test_ledger.py"],
     "core/calendar.py": ["tests/core/test_calendar.py", "tests/core/test_admin_calendar.py"],

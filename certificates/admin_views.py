@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from learning import selectors, services
-from learning.services.certificates import normalize_code
+from certificates import selectors, services
+from certificates.services import normalize_code
 from orgs.api import scoping
 
 LIST_PAGE_SIZE = 50
@@ -42,7 +42,7 @@ def certificate_list(request):
         certificates = certificates.filter(
             Q(holder_name__icontains=query) | Q(title__icontains=query) | Q(code=normalize_code(query)))
     page_obj = Paginator(certificates.order_by("-issued_on", "-pk"), LIST_PAGE_SIZE).get_page(request.GET.get("p"))
-    return render(request, "learning/admin/certificate_list.html", {"page_obj": page_obj, "query": query})
+    return render(request, "certificates/admin/certificate_list.html", {"page_obj": page_obj, "query": query})
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,5 +60,5 @@ def certificate_revoke(request, certificate_id: int):
         else:
             messages.success(request, _("已撤销证书“%(title)s”（%(name)s），验证页面将显示“已撤销”。") % {
                 "title": certificate.title, "name": certificate.holder_name})
-            return redirect("learning_certificate_list")
-    return render(request, "learning/admin/certificate_revoke.html", {"certificate": certificate, "form": form})
+            return redirect("certificates_list")
+    return render(request, "certificates/admin/certificate_revoke.html", {"certificate": certificate, "form": form})

@@ -25,6 +25,7 @@ class Certificate(models.Model):
     revoked_reason = models.CharField("撤销原因", max_length=200, blank=True)
 
     class Meta:
+        db_table = "learning_certificate"  # created by learning's migrations; rows kept on the move
         ordering = ["-issued_on", "-id"]
         verbose_name = "结业证书"
         verbose_name_plural = "结业证书"

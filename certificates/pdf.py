@@ -30,8 +30,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Frame, Paragraph
 
-from learning.models import Certificate
-from learning.services.certificates import format_hours
+from certificates.models import Certificate
+from certificates.services import format_hours
 
 # Where the CJK font comes from, first match wins: an explicit setting (path, optional collection index),
 # the Python package (installed by `make install` on any machine), then Debian's fonts-wqy-* as a last resort.

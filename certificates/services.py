@@ -1,22 +1,29 @@
 """结业证书: issued once per completed course, training class or annual target, with a public
-verification code; administrators revoke. The PDF is drawn by learning.certificates_pdf."""
+verification code; administrators revoke. The PDF is drawn by certificates.pdf.
+
+Certificates follow the ledger the way growth records do: never inside the transaction that credits
+(a heartbeat writes progress and at most one ledger entry), but after it commits — a course
+completion enqueues `certificates_refresh` for the trainee, and the minute-by-minute catch-up finds
+whatever an enqueue lost from the ledger itself. The annual 学时证明 follows the growth record (growth
+calls `certificate_for_annual_target` after it recomputes a trainee's year), which already sums the
+year once per refresh instead of once per ledger entry."""
 
 import datetime as dt
 import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Sum
-from django.urls import reverse
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates.models import Certificate
 from cms.models import CoursePage
-from core.api import DomainError, year_days
-from learning.membership import classes_of
-from learning.models import Certificate, Enrollment, LedgerEntry, TrainingClass
-from notifications.api import Notification
+from core.api import DomainError, JobRun, year_days
+from learning.api import Enrollment, LedgerEntry, TrainingClass, classes_of
+from notifications.api import NotificationKind, notify
 from orgs.api import TraineeProfile, scoping
 
 # No 0/O, 1/I/L: a code read aloud over the phone or typed from paper is not mistaken.
@@ -76,19 +83,9 @@ def certificate_issue(
             # else: the random code collided (2^-60 odds); draw another
     if certificate is None:
         raise CertificateError("code_exhausted", _("证书编号生成失败，请稍后重试。"), 503)
-    # Written directly, not through notify(): this runs inside the heartbeat's transaction, where no
-    # e-mail may be sent. TODO(issue 14): issue certificates after the ledger commits (outbox), then notify().
-    Notification.objects.get_or_create(
-        user=user,
-        reason=f"certificate:{kind}:{object_id}",
-        defaults={
-            "kind": Notification.Kind.CERTIFICATE,
-            "title": (_("你获得了%(kind)s证书：%(title)s") % {
-                "kind": certificate.get_kind_display(), "title": certificate.title})[:120],
-            "body": _("可在“我的证书”中下载 PDF，验证码 %(code)s。") % {"code": certificate.code},
-            "url": reverse("learning:me_certificates"),
-        },
-    )
+    notify(user_ids=[user.pk], kind=NotificationKind.CERTIFICATE, reason=f"certificate:{kind}:{object_id}",
+           title=_("你获得了%(kind)s证书：%(title)s") % {"kind": certificate.get_kind_display(), "title": certificate.title},
+           body=_("可在“我的证书”中下载 PDF，验证码 %(code)s。") % {"code": certificate.code}, url="/me/certificates/")
     return certificate
 
 
@@ -151,7 +148,7 @@ def certificate_for_class_if_complete(*, user, training_class: TrainingClass) ->
 
 
 def certificate_for_annual_target(*, user, year: int, credit_hours: Decimal, target_hours: Decimal) -> Certificate | None:
-    """The 学时证明 for a year whose target is met (called by the growth record; None below the target)."""
+    """The 学时证明 for a year whose target is met (None below the target)."""
     if target_hours <= 0 or Decimal(credit_hours) < Decimal(target_hours):
         return None
     today = timezone.localdate()
@@ -166,3 +163,50 @@ def certificate_for_annual_target(*, user, year: int, credit_hours: Decimal, tar
 def format_hours(hours) -> str:
     """12.50 → "12.5", 3.00 → "3"."""
     return f"{Decimal(hours):.2f}".rstrip("0").rstrip(".")
+
+
+# --- following the ledger ------------------------------------------------------------------------------
+CATCH_UP_JOB = "certificates-catch-up"
+CATCH_UP_SAFETY_IDS = 10_000  # re-read recent ids: a slow transaction may commit a lower id late
+
+
+def certificates_refresh(*, user_id: int) -> int:
+    """Issue the course and class certificates `user_id` has earned and does not hold: one per completed
+    course, one per class whose required courses are all complete. Idempotent; returns how many."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return 0
+    issued = 0
+    held = set(Certificate.objects.filter(user_id=user_id).values_list("kind", "object_id"))
+    completed = set(LedgerEntry.objects.filter(user_id=user_id, kind=LedgerEntry.Kind.COURSE)
+                    .values_list("object_id", flat=True))
+    for course in CoursePage.objects.filter(pk__in=completed - {oid for kind, oid in held if kind == "course"}):
+        issued += bool(certificates_for_completed_course(user=user, course=course))
+    if completed:
+        for training_class in classes_of(user_id):
+            if (Certificate.Kind.CLASS, training_class.pk) not in held:
+                issued += bool(certificate_for_class_if_complete(user=user, training_class=training_class))
+    return issued
+
+
+def users_owed(*, after_id: int, limit: int = 5000) -> tuple[list[int], int]:
+    """Trainees whose ledger since `after_id` holds a course completion without its certificate, and the
+    highest id seen. Two queries however many entries arrived (08:30 brings tens of thousands)."""
+    recent = LedgerEntry.objects.filter(id__gt=after_id)
+    highest = recent.aggregate(top=Max("id"))["top"]
+    if highest is None:
+        return [], after_id
+    courses = Certificate.objects.filter(user_id=OuterRef("user_id"), kind=Certificate.Kind.COURSE,
+                                         object_id=OuterRef("object_id"))
+    owed = set(recent.filter(kind=LedgerEntry.Kind.COURSE).exclude(Exists(courses))
+               .values_list("user_id", flat=True)[:limit])
+    return sorted(owed), highest
+
+
+def certificates_catch_up() -> int:
+    """Every minute: issue what the ledger says is owed (lost enqueues, broker outages)."""
+    job, _created = JobRun.objects.get_or_create(name=CATCH_UP_JOB)
+    owed, highest = users_owed(after_id=max(0, job.cursor - CATCH_UP_SAFETY_IDS))
+    issued = sum(certificates_refresh(user_id=user_id) for user_id in owed)
+    JobRun.objects.filter(pk=job.pk, cursor__lt=highest).update(cursor=highest)
+    return issued

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning import views
+from certificates import views
 
 urlpatterns = [
     path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),

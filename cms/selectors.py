@@ -9,6 +9,7 @@ from wagtail.models import Page
 from cms import search as segmenter
 from cms.models import CasePage, CoursePage, DailyLessonPage, Track
 from cms.models.daily import PUBLISH_TIME
+from core.api import calendar as workdays
 
 
 def _daily_qs():
@@ -17,6 +18,13 @@ def _daily_qs():
 
 def daily_lesson_for(date: dt.date) -> DailyLessonPage | None:
     return _daily_qs().filter(lesson_date=date).first()
+
+
+def expected_daily_lesson(day: dt.date) -> DailyLessonPage | None:
+    """The daily lesson trainees are expected to study on `day`: its live lesson on a workday; None on a
+    day off (weekend, holiday — by the workday calendar, even if a lesson was published) or without one.
+    The one rule behind the 16:00 reminder, 今日未学 and the 08:30 notice."""
+    return daily_lesson_for(day) if workdays.is_workday(day) else None
 
 
 def latest_daily_lesson(*, before: dt.date) -> DailyLessonPage | None:

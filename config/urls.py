@@ -25,11 +25,13 @@ urlpatterns = [
     path("daily/<slug:slug>/", cms_views.daily_lesson),  # the lesson itself without walking the page tree
     path("api/v1/", api.urls),
     path("me/notifications/", include("notifications.urls")),
+    path("me/growth/", include("growth.urls")),
+    path("me/certificates/", include("certificates.urls_me")),
     path("me/", include("learning.urls")),
     path("healthz/live", health.live, name="healthz-live"),  # liveness only: no database, broker or cache
     path("healthz", health.healthz, name="healthz"),  # database, broker, beat tick and growth catch-up ages
     path("quizzes/", include("assessments.urls")),
-    path("certificates/", include("learning.urls_certificates")),  # public verification
+    path("certificates/", include("certificates.urls")),  # public verification
 ]
 
 if settings.SERVE_MEDIA:

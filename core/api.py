@@ -2,7 +2,7 @@
 import staging, streamed CSV/XLSX exports, SVG charts, the bookkeeping of periodic jobs, and the one error type (with its API schema)."""
 
 from core import calendar, charts, import_staging, jobs
-from core.calendar import local_days, unconfirmed_years, year_days
+from core.calendar import local_days, unconfirmed_years, year_days, year_from_query
 from core.errors import DomainError, ErrorOut
 from core.exports import StreamingExportMixin
 from core.models import JobRun
@@ -19,7 +19,7 @@ from core.spreadsheets import (
 )
 
 __all__ = [
-    "calendar", "local_days", "unconfirmed_years", "year_days",
+    "calendar", "local_days", "unconfirmed_years", "year_days", "year_from_query",
     "charts",
     "import_staging", "Action", "ImportFileError", "Plan", "RowError", "csv_lines", "extension_of", "is_blank", "read_table",
     "xlsx_lines",

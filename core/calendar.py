@@ -15,6 +15,7 @@ Never raises for a date it does not know.
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 
 import chinese_calendar
@@ -22,6 +23,7 @@ import holidays
 from chinese_calendar.constants import Holiday
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import CalendarYear, WorkdayOverride
 
@@ -55,6 +57,21 @@ def local_days(first: dt.date | None, last: dt.date | None) -> tuple[dt.datetime
 def year_days(year: int) -> tuple[dt.date, dt.date]:
     """1 January and 31 December of `year`; `local_days(*year_days(y))` bounds it in instants."""
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+YEAR_RANGE = (2000, 2100)
+
+
+def year_from_query(raw: str) -> tuple[int | None, str]:
+    """A page's `?year=`: (the year, "") — the current year when absent — or (None, a message saying
+    what is wrong) for anything but a four-digit year within YEAR_RANGE."""
+    raw = (raw or "").strip()
+    if raw == "":
+        return timezone.localdate().year, ""
+    if re.fullmatch(r"[0-9]{4}", raw) and YEAR_RANGE[0] <= int(raw) <= YEAR_RANGE[1]:
+        return int(raw), ""
+    return None, _("年份“%(value)s”无效：请使用 %(low)d–%(high)d 之间的四位数字年份，例如 ?year=%(example)d。") % {
+        "value": raw[:20], "low": YEAR_RANGE[0], "high": YEAR_RANGE[1], "example": timezone.localdate().year}
 
 
 @functools.cache

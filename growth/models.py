@@ -28,6 +28,7 @@ class GrowthRecord(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "learning_growthrecord"  # created by learning's migrations; rows kept on the move
         verbose_name = "成长记录"
         verbose_name_plural = "成长记录"
         constraints = [models.UniqueConstraint(fields=["user", "year"], name="uniq_growth_record")]
@@ -53,6 +54,7 @@ class GrowthSnapshot(models.Model):
     activities = models.PositiveIntegerField("本周学习次数", default=0)
 
     class Meta:
+        db_table = "learning_growthsnapshot"
         verbose_name = "成长快照"
         verbose_name_plural = "成长快照"
         constraints = [models.UniqueConstraint(fields=["user", "week_start"], name="uniq_growth_snapshot")]

@@ -1,7 +1,7 @@
 """Reads for the growth page (成长档案, /me/growth/): the yearly growth record, a workday calendar of
 the month, the weekly 学时 chart, certificates and reviewed journals — a fixed number of queries.
 
-The page reads the projections (GrowthRecord, GrowthSnapshot) written by `learning.services.growth`;
+The page reads the projections (GrowthRecord, GrowthSnapshot) written by `growth.services`;
 it never recomputes them from the ledger on a request.
 """
 
@@ -9,14 +9,16 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models.functions import TruncDate
+from django.db.models import DecimalField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, Rank, TruncDate
 from django.utils import timezone
 
+from certificates.api import certificates_of
 from core.api import calendar as workdays
 from core.api import charts, local_days, year_days
-from learning import rules
-from learning.models import Certificate, GrowthRecord, GrowthSnapshot, JournalEntry, LedgerEntry
-from orgs.api import TraineeProfile, scoping
+from growth.models import GrowthRecord, GrowthSnapshot
+from learning.api import JournalEntry, LedgerEntry, TrainingClass, report_trainees, rule
+from orgs.api import Organization, TraineeProfile, scoping
 
 CHART_WEEKS = 12
 JOURNAL_LIMIT = 20
@@ -42,7 +44,7 @@ def growth_record(user_id: int, year: int) -> tuple[GrowthRecord, bool]:
     record = GrowthRecord.objects.filter(user_id=user_id, year=year).first()
     if record is not None:
         return record, True
-    return GrowthRecord(user_id=user_id, year=year, target_hours=Decimal(rules.rule("annual_target_hours"))), False
+    return GrowthRecord(user_id=user_id, year=year, target_hours=Decimal(rule("annual_target_hours"))), False
 
 
 def record_years(user_id: int) -> list[int]:
@@ -120,10 +122,6 @@ def weekly_chart(user_id: int, day: dt.date, weeks: int = CHART_WEEKS) -> dict:
     return chart
 
 
-def certificates_of(user_id: int) -> list[Certificate]:
-    return list(Certificate.objects.filter(user_id=user_id).order_by("-issued_on", "-id"))
-
-
 def journals_of(user_id: int, year: int, limit: int = JOURNAL_LIMIT) -> list[JournalEntry]:
     """The year's latest journal entries with their reviews (and reviewers), in one query."""
     low, high = local_days(*year_days(year))
@@ -155,3 +153,39 @@ def growth_page(user_id: int, year: int, today: dt.date | None = None) -> dict:
         "journals": journals_of(user_id, year),
         "journal_limit": JOURNAL_LIMIT,
     }
+
+
+def current_streak(user, today: dt.date | None = None) -> int:
+    """Consecutive workdays with study, from the growth record (学员成长库).
+
+    The record is refreshed when the trainee studies; a streak whose last day is before the previous
+    workday has lapsed since, even if no refresh has run yet (the nightly rebuild also zeroes it)."""
+    today = today or timezone.localdate()
+    record = GrowthRecord.objects.filter(user=user, year=today.year).only(
+        "current_streak", "streak_last_day").first()
+    if record is None or not record.current_streak or record.streak_last_day is None:
+        return 0
+    previous = workdays.previous_workdays(today, 1)
+    if record.streak_last_day < today and previous and record.streak_last_day < previous[-1]:
+        return 0
+    return record.current_streak
+
+
+# --- 学时排行 (admin report) --------------------------------------------------------------------------
+
+def hours_ranking_rows(user, *, start: dt.date, end: dt.date, organization: Organization | None = None,
+                       training_class: TrainingClass | None = None) -> QuerySet[TraineeProfile]:
+    """Trainees in scope ranked by 学时 over the weekly snapshots whose Monday lies in [start, end]
+    (`rank` ties share a place: 1, 2, 2, 4), with 积分 and 学习次数 from the same weeks."""
+    weeks = GrowthSnapshot.objects.filter(user_id=OuterRef("user_id"), week_start__gte=start, week_start__lte=end)
+
+    def weekly(field: str, output):
+        total = weeks.order_by().values("user_id").annotate(total=Sum(field)).values("total")
+        return Coalesce(Subquery(total, output_field=output), Value(0, output_field=output), output_field=output)
+
+    hours_field = DecimalField(max_digits=12, decimal_places=2)
+    return (report_trainees(user, organization=organization, training_class=training_class)
+            .annotate(hours=weekly("credit_hours", hours_field), points=weekly("points", IntegerField()),
+                      activities=weekly("activities", IntegerField()))
+            .annotate(rank=Window(Rank(), order_by=[F("hours").desc(), F("points").desc()]))
+            .order_by("-hours", "-points", "organization__path", "real_name", "pk"))

@@ -11,16 +11,18 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from certificates.api import Certificate, certificate_for_annual_target
 from core.api import JobRun
 from core.api import calendar as workdays
-from learning import rules
-from learning.models import GrowthRecord, GrowthSnapshot, LedgerEntry
-from learning.streaks import streaks
+from growth.models import GrowthRecord, GrowthSnapshot
+from growth.streaks import streaks
+from learning.api import LedgerEntry, rule
 
 KIND_FIELDS = {
     LedgerEntry.Kind.DAILY: "daily_count",
@@ -88,8 +90,8 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
     first_monday, _ = _week_range(year)
     days = workdays.workdays_between(start, reference)
     position = {day: index for index, day in enumerate(days)}
-    cap = rules.rule("daily_points_cap")
-    target = Decimal(rules.rule("annual_target_hours"))
+    cap = rule("daily_points_cap")
+    target = Decimal(rule("annual_target_hours"))
 
     # Per trainee: [学时, 积分] within the year.
     totals: dict[int, list] = {}
@@ -212,12 +214,8 @@ def _write(records: list[tuple], snapshots: list[tuple], user_ids: list[int], ye
 
 
 def _annual_certificates(records: list[tuple], year: int) -> None:
-    """Issue the 学时证明 to trainees who have reached the year's target and do not hold it yet."""
-    from django.contrib.auth import get_user_model
-
-    from learning.models import Certificate
-    from learning.services.certificates import certificate_for_annual_target
-
+    """Issue the 学时证明 to trainees whose recomputed year reached the target and who do not hold it yet
+    (after the records are written, outside their transaction)."""
     hours_at, target_at = RECORD_COLUMNS.index("credit_hours"), RECORD_COLUMNS.index("target_hours")
     reached = {r[0]: (r[hours_at], r[target_at]) for r in records if r[target_at] and r[hours_at] >= r[target_at]}
     if not reached:

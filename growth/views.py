@@ -4,21 +4,21 @@ and the administrators whose subtree holds them (anyone else gets a 404, as if i
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from learning import selectors, selectors_growth
-from learning.views import YEAR_RANGE, _parse_year
+from core.api import year_from_query
+from growth import selectors
+from learning.api import profile_of
 
 
 def _subject(request, user_id: int | None):
     """(user, profile, own page?) of the trainee whose page is asked for; 404 unless allowed."""
     viewer = request.user
     if user_id is None or user_id == viewer.pk:
-        return viewer, selectors.profile_of(viewer), True
-    profile = selectors_growth.trainee_profile(user_id)
-    if profile is None or not selectors_growth.can_view_growth(viewer, profile):
+        return viewer, profile_of(viewer), True
+    profile = selectors.trainee_profile(user_id)
+    if profile is None or not selectors.can_view_growth(viewer, profile):
         raise Http404(_("没有找到这位学员的成长档案。"))
     return profile.user, profile, False
 
@@ -29,12 +29,9 @@ def growth(request, user_id: int | None = None):
     subject, profile, own = _subject(request, user_id)
     name = profile.real_name if profile else (subject.get_full_name() or subject.username)
     context = {"subject": subject, "profile": profile, "own": own, "name": name}
-    raw_year = request.GET.get("year", "").strip()
-    year = _parse_year(raw_year)
-    if year is None:
-        context["error"] = _("年份“%(value)s”无效：请使用 %(low)d–%(high)d 之间的四位数字年份，例如 ?year=%(example)d。") % {
-            "value": raw_year[:20], "low": YEAR_RANGE[0], "high": YEAR_RANGE[1], "example": timezone.localdate().year,
-        }
-        return render(request, "learning/growth.html", context, status=400)
-    context.update(selectors_growth.growth_page(subject.pk, year))
-    return render(request, "learning/growth.html", context)
+    year, error = year_from_query(request.GET.get("year", ""))
+    if error:
+        context["error"] = error
+        return render(request, "growth/growth.html", context, status=400)
+    context.update(selectors.growth_page(subject.pk, year))
+    return render(request, "growth/growth.html", context)

@@ -10,7 +10,6 @@ rows. Figures that cannot be annotated are attached per page (or per export chun
 
 import datetime as dt
 from abc import ABCMeta, abstractmethod
-from decimal import Decimal
 
 import django_filters
 from django.http import HttpResponseForbidden
@@ -25,7 +24,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from cms.models import CoursePage, Track
-from core.api import StreamingExportMixin, year_days
+from core.api import StreamingExportMixin
 from learning import membership
 from learning import selectors_reports as reports
 from orgs.api import TraineeProfile, scoping
@@ -298,60 +297,11 @@ class CourseReportView(ScopedReportView):
         return rows
 
 
-# --- 学时排行 ---------------------------------------------------------------------------------------
-
-class RankingFilterSet(ReportFilterSet):
-    organization = OrganizationFilter()
-    training_class = TrainingClassFilter()
-    date_range = DateRangeFilter(label=_("日期范围（按周统计，默认今年）"))
-
-    class Meta:
-        model = TraineeProfile
-        fields = []
-
-
-class HoursRankingView(ScopedReportView):
-    page_title = _("学时排行")
-    header_icon = "pick"
-    filterset_class = RankingFilterSet
-    index_url_name = "learning_report_ranking"
-    index_results_url_name = "learning_report_ranking_results"
-    export_name = "学时排行"
-    help_text = _("按周统计：计入周一落在所选日期范围内的各周（取自学员成长库的每周快照），默认统计今年。"
-                  "积分已按每日上限计。学时相同者名次相同。快照按周汇总，不区分专题，因此本报表不提供专题筛选。")
-    empty_text = _("您的管理范围内没有符合条件的学员。请换一个组织或培训班再试。")
-    columns = [
-        Column("rank", label=_("排名")),
-        Column("real_name", label=_("姓名")),
-        Column("organization", label=_("所属组织"), accessor="organization.name"),
-        Column("hours", label=_("学时")),
-        Column("points", label=_("积分")),
-        Column("activities", label=_("学习次数")),
-    ]
-    list_export = ["rank", "real_name", "organization.name", "hours", "points", "activities"]
-    export_headings = {"rank": _("排名"), "real_name": _("姓名"), "organization.name": _("所属组织"),
-                       "hours": _("学时"), "points": _("积分"), "activities": _("学习次数")}
-
-    def report_queryset(self, values):
-        start, end = date_range_of(values)
-        first, last = year_days(timezone.localdate().year)
-        return reports.hours_ranking_rows(self.request.user, start=start or first, end=end or last,
-                                          organization=values.get("organization"),
-                                          training_class=values.get("training_class"))
-
-    def decorate_paginated_queryset(self, object_list):
-        rows = list(object_list)
-        for row in rows:
-            row.hours = Decimal(row.hours).quantize(reports.HUNDREDTH)  # SQLite's SUM drops the scale
-        return rows
-
-
 # --- admin URLs and the 报告 menu --------------------------------------------------------------------
 
 REPORTS = [
     ("reports/training-class/", ClassReportView, "learning_report_class"),
     ("reports/courses/", CourseReportView, "learning_report_course"),
-    ("reports/hours-ranking/", HoursRankingView, "learning_report_ranking"),
 ]
 
 
@@ -374,9 +324,3 @@ def register_class_report_menu_item():
 def register_course_report_menu_item():
     return ReportMenuItem(_("课程报表"), reverse("learning_report_course"), name="course-report",
                           icon_name="doc-full", order=110)
-
-
-@hooks.register("register_reports_menu_item")
-def register_ranking_menu_item():
-    return ReportMenuItem(_("学时排行"), reverse("learning_report_ranking"), name="hours-ranking", icon_name="pick",
-                          order=130)

@@ -12,14 +12,17 @@ from learning.admin_reports import (
     display_number,
 )
 from learning.completion import register_completion_requirement
+from learning.membership import classes_of
 from learning.membership import members as class_members
-from learning.models import Enrollment, LedgerEntry, TrainingClass
+from learning.models import Enrollment, JournalEntry, LedgerEntry, TrainingClass
 from learning.reminders import remind_not_done
 from learning.rules import quiz_credit, rule
 from learning.scores import exam_scores, register_exam_scores
+from learning.selectors import profile_of
 from learning.selectors_reports import percent, report_trainees
-from learning.services.ledger import ledger_record
+from learning.services.ledger import ledger_record, register_ledger_listener
 from learning.services.progress import completion_recheck
+from learning.summary import register_summary_figure
 
 LedgerKind = LedgerEntry.Kind
 
@@ -29,6 +32,8 @@ __all__ = [
     "TrainingClassFilter", "date_range_of", "display_number", "percent", "report_trainees",
     "LedgerKind", "completion_recheck", "ledger_record", "quiz_credit",
     "register_completion_requirement", "exam_scores", "register_exam_scores",
+    # for growth records and certificates, which follow the ledger
+    "JournalEntry", "classes_of", "profile_of", "register_ledger_listener", "register_summary_figure",
     # for statistics
     "Enrollment", "LedgerEntry", "TrainingClass", "class_members", "remind_not_done", "rule",
 ]

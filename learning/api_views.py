@@ -16,6 +16,7 @@ from core.api import ErrorOut
 from learning import rules, selectors, services
 from learning.plausibility import percent
 from learning.services.progress import media_seconds, required_seconds, trackable_page
+from learning.summary import summary_figures
 
 router = Router(tags=["学习"])
 
@@ -111,7 +112,7 @@ def me_summary(request):
         "name": profile.real_name if profile else (user.get_full_name() or user.username),
         "organization": profile.organization.name if profile else None,
         "year": totals["year"], "credit_hours": totals["credit_hours"], "points": totals["points"],
-        "streak": selectors.current_streak(user), "today_done": selectors.todays_lesson(user)["done"],
+        "streak": summary_figures(user, streak=0)["streak"], "today_done": selectors.todays_lesson(user)["done"],
         "enrollments": len(enrollments),
         "courses_completed": sum(1 for row in enrollments if row["enrollment"].completed_at),
     }

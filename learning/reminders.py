@@ -32,11 +32,8 @@ def _trainee_ids():
 
 
 def _lesson_out_today(now: dt.datetime):
-    """Today's live daily lesson on a workday, else None."""
     today = timezone.localdate(now)
-    if not workdays.is_workday(today):
-        return today, None
-    return today, cms_selectors.daily_lesson_for(today)
+    return today, cms_selectors.expected_daily_lesson(today)
 
 
 def send_daily_out(now: dt.datetime) -> NotifyResult:

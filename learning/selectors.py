@@ -1,6 +1,5 @@
 """Reads for a trainee's own learning. Every function costs a fixed number of queries."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -10,10 +9,9 @@ from wagtail.models import APIToken
 
 from cms import selectors as cms_selectors
 from cms.models import LessonPage
-from core.api import calendar as workdays
 from core.api import local_days, year_days
 from learning.membership import classes_of
-from learning.models import Certificate, Enrollment, JournalEntry, LedgerEntry, LessonProgress, TrainingClass
+from learning.models import Enrollment, JournalEntry, LedgerEntry, LessonProgress, TrainingClass
 from orgs.api import TraineeProfile, in_scope, is_trainer_or_reviewer
 
 
@@ -29,24 +27,6 @@ def year_totals(user, year: int | None = None) -> dict:
         "points": totals["points"] or 0,
         "activities": totals["activities"],
     }
-
-
-def current_streak(user, today: dt.date | None = None) -> int:
-    """Consecutive workdays with study, from the growth record (学员成长库).
-
-    The record is refreshed when the trainee studies; a streak whose last day is before the previous
-    workday has lapsed since, even if no refresh has run yet (the nightly rebuild also zeroes it)."""
-    from learning.models import GrowthRecord
-
-    today = today or timezone.localdate()
-    record = GrowthRecord.objects.filter(user=user, year=today.year).only(
-        "current_streak", "streak_last_day").first()
-    if record is None or not record.current_streak or record.streak_last_day is None:
-        return 0
-    previous = workdays.previous_workdays(today, 1)
-    if record.streak_last_day < today and previous and record.streak_last_day < previous[-1]:
-        return 0
-    return record.current_streak
 
 
 def todays_lesson(user) -> dict:
@@ -184,17 +164,8 @@ def journal_entries_on(user, page_id: int, limit: int = 3) -> list[JournalEntry]
                 .order_by("-created_at", "-pk")[:limit])
 
 
-def certificates_of(user) -> list[Certificate]:
-    return list(Certificate.objects.filter(user=user).order_by("-issued_on", "-pk"))
-
-
 def journal_entries_in_scope(user):
     """Journal entries `user` may read and review: all for trainers, their subtree's authors for administrators."""
     if is_trainer_or_reviewer(user):
         return JournalEntry.objects.all()
     return JournalEntry.objects.filter(in_scope(user, "user__profile__organization__path"))
-
-
-def certificates_in_scope(user):
-    """Certificates whose holder lies in `user`'s subtree (all for superusers; none for others)."""
-    return Certificate.objects.filter(in_scope(user, "user__profile__organization__path"))

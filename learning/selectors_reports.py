@@ -11,8 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
-    F,
     IntegerField,
     Max,
     OuterRef,
@@ -21,14 +19,13 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, Rank
+from django.db.models.functions import Coalesce
 
 from cms.models import CoursePage, LessonPage, Track
 from core.api import local_days
 from learning import membership
-from learning.models import Enrollment, GrowthSnapshot, LedgerEntry, TrainingClass
+from learning.models import Enrollment, LedgerEntry, TrainingClass
 from learning.scores import exam_scores
 from orgs.api import Organization, TraineeProfile, scoping
 
@@ -158,23 +155,3 @@ def course_hours(courses: list[CoursePage], member_user_ids, start: dt.date | No
     for object_id, hours in rows:
         totals[course_of[object_id]] += hours or ZERO_HOURS
     return {course_id: total.quantize(HUNDREDTH) for course_id, total in totals.items()}
-
-
-# --- 学时排行 ---------------------------------------------------------------------------------------
-
-def hours_ranking_rows(user, *, start: dt.date, end: dt.date, organization: Organization | None = None,
-                       training_class: TrainingClass | None = None) -> QuerySet[TraineeProfile]:
-    """Trainees in scope ranked by 学时 over the weekly snapshots whose Monday lies in [start, end]
-    (`rank` ties share a place: 1, 2, 2, 4), with 积分 and 学习次数 from the same weeks."""
-    weeks = GrowthSnapshot.objects.filter(user_id=OuterRef("user_id"), week_start__gte=start, week_start__lte=end)
-
-    def weekly(field: str, output):
-        total = weeks.order_by().values("user_id").annotate(total=Sum(field)).values("total")
-        return Coalesce(Subquery(total, output_field=output), Value(0, output_field=output), output_field=output)
-
-    hours_field = DecimalField(max_digits=12, decimal_places=2)
-    return (report_trainees(user, organization=organization, training_class=training_class)
-            .annotate(hours=weekly("credit_hours", hours_field), points=weekly("points", IntegerField()),
-                      activities=weekly("activities", IntegerField()))
-            .annotate(rank=Window(Rank(), order_by=[F("hours").desc(), F("points").desc()]))
-            .order_by("-hours", "-points", "organization__path", "real_name", "pk"))

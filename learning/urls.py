@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learning import views, views_growth
+from learning import views
 
 app_name = "learning"
 
@@ -14,8 +14,4 @@ urlpatterns = [
     path("courses/<int:course_id>/enrollment/", views.course_enrollment, name="course_enrollment"),
     path("journal/", views.me_journal, name="me_journal"),
     path("journal/new/<int:page_id>/", views.journal_new, name="journal_new"),
-    path("certificates/", views.me_certificates, name="me_certificates"),
-    path("certificates/<int:certificate_id>.pdf", views.certificate_pdf, name="certificate_pdf"),
-    path("growth/", views_growth.growth, name="growth"),
-    path("growth/<int:user_id>/", views_growth.growth, name="growth_of"),
 ]

@@ -1,33 +1,27 @@
 """A trainee's own pages (我的学习): thin — parse the request, call selectors or services, render."""
 
-import re
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.api import year_from_query
 from learning import selectors, services
-from learning.certificates_pdf import render_certificate_pdf
-from learning.models import Certificate
-from learning.services.certificates import normalize_code
 from learning.services.journal import BODY_MAX_LENGTH, journal_page
 from learning.services.tokens import TOKEN_NAME_MAX_LENGTH
-from orgs.api import scoping
+from learning.summary import summary_figures
 
 HISTORY_PAGE_SIZE = 20
 RECENT_ACTIVITY = 8
-YEAR_RANGE = (2000, 2100)
-
-
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("令牌名称"),
@@ -47,7 +41,7 @@ def me(request):
     return render(request, "learning/me.html", {
         "profile": selectors.profile_of(user),
         "today": selectors.todays_lesson(user),
-        "streak": selectors.current_streak(user),
+        **summary_figures(user, streak=0),
         "totals": selectors.year_totals(user),
         "classes": selectors.classes_overview(user, courses),
         "courses": courses,
@@ -56,26 +50,11 @@ def me(request):
     })
 
 
-def _parse_year(raw: str) -> int | None:
-    """A four-digit year within YEAR_RANGE, the current year when absent, None when malformed."""
-    if raw == "":
-        return timezone.localdate().year
-    if not re.fullmatch(r"[0-9]{4}", raw):
-        return None
-    year = int(raw)
-    return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
-
-
 @login_required
 def me_history(request):
-    raw_year = request.GET.get("year", "").strip()
-    year = _parse_year(raw_year)
-    if year is None:
-        message = _("年份“%(value)s”无效：请使用 %(low)d–%(high)d 之间的四位数字年份，例如 ?year=%(example)d。") % {
-            "value": raw_year[:20], "low": YEAR_RANGE[0], "high": YEAR_RANGE[1],
-            "example": timezone.localdate().year,
-        }
-        return render(request, "learning/me_history.html", {"error": message}, status=400)
+    year, error = year_from_query(request.GET.get("year", ""))
+    if error:
+        return render(request, "learning/me_history.html", {"error": error}, status=400)
     user = request.user
     page_obj = Paginator(selectors.ledger_in_year(user, year), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     years = sorted({*selectors.ledger_years(user), timezone.localdate().year, year}, reverse=True)
@@ -176,41 +155,3 @@ def journal_new(request, page_id: int):
         request.session.pop(draft_key, None)
         messages.success(request, _("学习日志已提交，评价后会通知你。"))
     return redirect(page.url + "#journal")
-
-
-# 结业证书 (certificates) -------------------------------------------------------------------------
-
-
-@login_required
-def me_certificates(request):
-    return render(request, "learning/me_certificates.html", {"certificates": selectors.certificates_of(request.user)})
-
-
-def _may_download(user, certificate: Certificate) -> bool:
-    return (certificate.user_id == user.pk or scoping.is_trainer(user)
-            or selectors.certificates_in_scope(user).filter(pk=certificate.pk).exists())
-
-
-@login_required
-def certificate_pdf(request, certificate_id: int):
-    """The holder's own certificate; trainers and the holder's administrators may open it too."""
-    certificate = Certificate.objects.filter(pk=certificate_id).first()
-    if certificate is None or not _may_download(request.user, certificate):
-        raise Http404
-    if certificate.revoked_at is not None:
-        return render(request, "learning/certificate_verify.html", {"revoked": certificate}, status=410)
-    response = HttpResponse(render_certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=f"certificate-{certificate.code}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def certificate_verify(request, code: str):
-    """Public: name, certificate, date and issuer — nothing else about the holder."""
-    certificate = Certificate.objects.filter(code=normalize_code(code)).first()
-    if certificate is None:
-        return render(request, "learning/certificate_verify.html", {"missing": True}, status=404)
-    if certificate.revoked_at is not None:
-        return render(request, "learning/certificate_verify.html", {"revoked": certificate}, status=410)
-    return render(request, "learning/certificate_verify.html", {"certificate": certificate})

@@ -1,4 +1,4 @@
-"""What learning adds to the Wagtail admin: training classes, the reports, 日志评价 and 结业证书."""
+"""What learning adds to the Wagtail admin: training classes, the reports and 日志评价."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
@@ -6,14 +6,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from learning import admin_certificates, admin_journals, admin_reports  # noqa: F401  (their hooks register on import)
+from learning import admin_journals, admin_reports  # noqa: F401  (their hooks register on import)
 from learning.admin_classes import TrainingClassViewSet  # scoped policy + enrollment sync hooks
-from orgs.api import OrgAdminMenuItem
 
 register_snippet(TrainingClassViewSet)
 
 
-# 日志评价 (journal review queue) and 结业证书 (certificate list and revocation) ----------------------
+# 日志评价 (journal review queue) -------------------------------------------------------------------
 
 
 class JournalReviewerMenuItem(MenuItem):
@@ -22,13 +21,10 @@ class JournalReviewerMenuItem(MenuItem):
 
 
 @hooks.register("register_admin_urls")
-def register_journal_and_certificate_urls():
+def register_journal_urls():
     return [
         path("journals/", admin_journals.queue, name="learning_journal_queue"),
         path("journals/<int:entry_id>/review/", admin_journals.review, name="learning_journal_review"),
-        path("certificates/", admin_certificates.certificate_list, name="learning_certificate_list"),
-        path("certificates/<int:certificate_id>/revoke/", admin_certificates.certificate_revoke,
-             name="learning_certificate_revoke"),
     ]
 
 
@@ -36,9 +32,3 @@ def register_journal_and_certificate_urls():
 def register_journal_menu_item():
     return JournalReviewerMenuItem(gettext_lazy("日志评价"), reverse("learning_journal_queue"), name="journal-reviews",
                                    icon_name="edit", order=230)
-
-
-@hooks.register("register_admin_menu_item")
-def register_certificate_menu_item():
-    return OrgAdminMenuItem(gettext_lazy("结业证书"), reverse("learning_certificate_list"), name="certificates",
-                            icon_name="doc-full", order=240)

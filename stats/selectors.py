@@ -10,7 +10,6 @@ from django.db.models import BooleanField, Exists, F, FilteredRelation, OuterRef
 from django.utils import timezone
 
 from cms import selectors as cms_selectors
-from core.api import calendar as workdays
 from learning.api import LedgerEntry
 from orgs.api import Organization, TraineeProfile, scope_roots
 from stats.models import OrgDailyStats
@@ -88,7 +87,7 @@ def absent_trainees(org: Organization, day: dt.date | None = None) -> tuple[obje
     (weekend, holiday — by the workday calendar, even if a lesson was published) or with no lesson that
     day the list is empty: (None, nothing)."""
     day = day or timezone.localdate()
-    lesson = cms_selectors.daily_lesson_for(day) if workdays.is_workday(day) else None
+    lesson = cms_selectors.expected_daily_lesson(day)
     members = (TraineeProfile.objects.filter(organization__path__startswith=org.path, user__is_active=True)
                .select_related("user", "organization").order_by("organization__path", "real_name", "pk"))
     if lesson is None:

@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "notifications",
     "orgs",
     "learning",
+    "certificates",
+    "growth",
     "assessments",
     "stats",
     "wagtail.contrib.forms",
@@ -194,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The ledger is the outbox: refresh every trainee whose growth record is behind their ledger.
     "growth-catch-up": {"task": "learning.tasks.growth_catch_up_task", "schedule": 60.0},
+    # …and certificates: course completions whose enqueue was lost, annual targets reached.
+    "certificates-catch-up": {"task": "certificates.tasks.certificates_catch_up_task", "schedule": 60.0},
     "growth-rebuild-nightly": {"task": "learning.tasks.growth_rebuild_task", "schedule": crontab(hour=1, minute=30)},
     # Statistics rollups: today's figures every three minutes, yesterday finalised after midnight.
     "stats-refresh": {"task": "learning.tasks.stats_refresh_task", "schedule": 180.0},

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from cms.models import CasePage, DailyLessonPage
 from core.api import local_days
+from growth.services import growth_rebuild
 from learning import rules
 from learning.models import LedgerEntry, LessonProgress
-from learning.services.growth import growth_rebuild
 from stats.services import stats_rebuild_day
 
 HISTORY_DAYS = 30

@@ -1,13 +1,5 @@
 """Writes of the learning app. Each function is keyword-only and runs in one transaction."""
 
-from learning.services.certificates import (
-    CertificateError,
-    certificate_for_annual_target,
-    certificate_for_class_if_complete,
-    certificate_issue,
-    certificate_revoke,
-    certificates_for_completed_course,
-)
 from learning.services.enrollment import (
     EnrollmentError,
     class_sync_enrollments,
@@ -24,7 +16,5 @@ __all__ = [
     "EnrollmentError", "HeartbeatRejected", "class_sync_enrollments", "classes_sync_for_moved_members",
     "enrollment_create", "enrollment_leave", "ledger_record", "progress_record",
     "TokenError", "api_token_create", "api_token_revoke",
-    "CertificateError", "certificate_for_annual_target", "certificate_for_class_if_complete", "certificate_issue",
-    "certificate_revoke", "certificates_for_completed_course",
     "JournalError", "journal_create", "journal_review",
 ]

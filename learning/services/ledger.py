@@ -1,6 +1,7 @@
 """The one function that credits an activity to the ledger (学习台账)."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -21,13 +22,17 @@ def ledger_record(
             )
     except IntegrityError:
         return LedgerEntry.objects.get(user_id=user_id, kind=kind, object_id=object_id), False
-    # After commit: the growth record follows. If this enqueue is lost, the catch-up job finds the
-    # trainee's ledger ahead of their record's watermark and refreshes it anyway.
-    transaction.on_commit(lambda: _enqueue_growth_refresh(user_id))
+    # After commit, what follows the ledger (growth records, certificates) hears of the entry. The
+    # ledger is their outbox: if a listener's enqueue is lost, its catch-up job finds the entry anyway.
+    for listener in _listeners:
+        transaction.on_commit(lambda listener=listener: listener(entry))
     return entry, True
 
 
-def _enqueue_growth_refresh(user_id: int) -> None:
-    from learning.tasks import enqueue_growth_refresh
+_listeners: list[Callable[[LedgerEntry], None]] = []
 
-    enqueue_growth_refresh(user_id)
+
+def register_ledger_listener(listener: Callable[[LedgerEntry], None]) -> None:
+    """Call `listener(entry)` after each new ledger entry commits (apps above learning, in `ready()`).
+    It must not raise and should only enqueue work: it runs in the request that credited."""
+    _listeners.append(listener)

@@ -7,7 +7,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from devtools.management.commands.bench_data import BENCH_ORG_CODE
-from learning.models import GrowthRecord, LedgerEntry, LessonProgress
+from growth.models import GrowthRecord
+from learning.models import LedgerEntry, LessonProgress
 from orgs.api import Organization, TraineeProfile
 from stats.models import OrgDailyStats
 

@@ -1,4 +1,4 @@
-"""结业证书: issued once on completion, verifiable in public with only the allowed fields, revocable by
+"""结业证书: issued once on completion (after the credit commits), verifiable in public with only the allowed fields, revocable by
 the holder's administrators, and a PDF whose Chinese text is an embedded font subset."""
 
 import datetime as dt
@@ -16,23 +16,25 @@ from django.contrib.auth.models import User
 from django.test import Client
 from PIL import Image
 
-from cms.models import CoursePage, LessonPage
-from learning.certificates_pdf import (
+from certificates.models import Certificate
+from certificates.pdf import (
     BOLD,
     REGULAR,
     _document_fonts,
     certificate_texts,
     render_certificate_pdf,
 )
-from learning.models import Certificate, Enrollment, TrainingClass
-from learning.services import (
+from certificates.services import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     CertificateError,
     certificate_for_annual_target,
     certificate_for_class_if_complete,
     certificate_issue,
     certificate_revoke,
 )
-from learning.services.certificates import CODE_ALPHABET, CODE_LENGTH
+from cms.models import CoursePage, LessonPage
+from learning.models import Enrollment, TrainingClass
 from learning.services.progress import completion_recheck
 from notifications.models import Notification
 from orgs.api import Organization
@@ -64,9 +66,10 @@ def issue(holder, object_id=1, **overrides):
     return certificate_issue(user=holder, **fields)
 
 
-def complete_course(client, course):
-    """Watch every lesson of `course` the way the player does (heartbeats on a clock the test moves)."""
-    with time_machine.travel(T0, tick=False) as clock:
+def complete_course(client, course, on_commit):
+    """Watch every lesson of `course` the way the player does (heartbeats on a clock the test moves);
+    what follows each beat's commit (certificates, growth) runs as it would in production."""
+    with time_machine.travel(T0, tick=False) as clock, on_commit(execute=True):
         for lesson in LessonPage.objects.child_of(course).live():
             needed = lesson.min_reading_seconds if lesson.video is None else lesson.video.duration
             seq = 0
@@ -86,11 +89,11 @@ def complete_course(client, course):
                 pass
 
 
-def test_completing_every_lesson_of_a_course_issues_exactly_one_certificate():
+def test_completing_every_lesson_of_a_course_issues_exactly_one_certificate(django_capture_on_commit_callbacks):
     course = CoursePage.objects.live().first()
     trainee = user("trainee")
     client = login("trainee")
-    complete_course(client, course)
+    complete_course(client, course, django_capture_on_commit_callbacks)
     for page in [course, *LessonPage.objects.child_of(course)]:  # replayed completions change nothing
         completion_recheck(user=trainee, page_id=page.pk)
 
@@ -104,7 +107,8 @@ def test_completing_every_lesson_of_a_course_issues_exactly_one_certificate():
     assert certificate.code in client.get("/me/certificates/").content.decode()
 
 
-def test_completing_a_class_s_last_required_course_also_issues_the_class_certificate():
+def test_completing_a_class_s_last_required_course_also_issues_the_class_certificate(
+        django_capture_on_commit_callbacks):
     trainee = user("trainee")
     training_class = TrainingClass.objects.get(member_organizations__code="22010401")
     courses = list(training_class.courses.order_by("path"))
@@ -113,7 +117,7 @@ def test_completing_a_class_s_last_required_course_also_issues_the_class_certifi
     Enrollment.objects.filter(user=trainee, course__in=[c for c in courses if c != last]).update(completed_at=T0)
     assert certificate_for_class_if_complete(user=trainee, training_class=training_class) is None
 
-    complete_course(login("trainee"), last)
+    complete_course(login("trainee"), last, django_capture_on_commit_callbacks)
     certificate = Certificate.objects.get(user=trainee, kind=Certificate.Kind.CLASS, object_id=training_class.pk)
     assert certificate.title == training_class.name
     assert certificate.credit_hours == sum(c.credit_hours for c in courses)
@@ -238,7 +242,7 @@ def test_each_document_gets_its_own_fonts():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from learning.certificates_pdf import subset_fonts
+    from certificates.pdf import subset_fonts
 
     first = [TTFont(name, BytesIO(data)) for name, data in zip((REGULAR, BOLD), subset_fonts("结业"), strict=True)]
     second = [TTFont(name, BytesIO(data)) for name, data in zip((REGULAR, BOLD), subset_fonts("学时"), strict=True)]

@@ -8,7 +8,8 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from cms.models import DailyLessonPage
-from learning.models import GrowthRecord, LedgerEntry, LessonProgress
+from growth.models import GrowthRecord
+from learning.models import LedgerEntry, LessonProgress
 from orgs.api import Organization
 from stats.models import OrgDailyStats
 

@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.models import WorkdayOverride
-from learning.models import GrowthRecord, GrowthSnapshot, LedgerEntry
-from learning.services import growth
+from growth import services as growth
+from growth.models import GrowthRecord, GrowthSnapshot
+from learning.models import LedgerEntry
 from learning.services.ledger import ledger_record
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_today_still_open_does_not_break_the_streak(user):
 
 
 def test_a_lost_enqueue_is_caught_up_from_the_ledger(user, django_capture_on_commit_callbacks):
-    with mock.patch("learning.tasks.growth_refresh_task.apply_async", side_effect=OSError("broker down")):
+    with mock.patch("growth.tasks.growth_refresh_task.apply_async", side_effect=OSError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
             credit(user, dt.date(2026, 11, 23))  # the request succeeds although the enqueue fails
     assert not GrowthRecord.objects.filter(user=user).exists()
@@ -248,18 +249,6 @@ def test_me_shows_the_growth_records_streak_and_a_lapsed_one_as_zero(client, use
         assert "连续学习 <strong>2</strong> 个工作日" in client.get("/me/").content.decode()
     with time_machine.travel(dt.datetime(2026, 11, 27, 9, tzinfo=SH), tick=False):  # 11-25, 11-26 missed
         assert "连续学习 <strong>0</strong> 个工作日" in client.get("/me/").content.decode()
-
-
-def test_reaching_the_annual_target_issues_the_certificate_once(user):
-    from learning.models import Certificate
-
-    with time_machine.travel(dt.datetime(2026, 11, 27, 18, tzinfo=SH), tick=False):
-        for n in range(25):
-            credit(user, dt.date(2026, 11, 2) + dt.timedelta(days=n % 20), hours="2", points=1, hour=8 + n % 10)
-        growth.growth_refresh(user_id=user.pk)
-        growth.growth_rebuild(user_ids=[user.pk], year=2026)
-    assert record(user).credit_hours == Decimal("50") and record(user).target_percent == 100
-    assert Certificate.objects.filter(user=user, kind="annual", object_id=2026).count() == 1
 
 
 def test_the_catch_up_refreshes_many_trainees_in_one_set_based_pass(django_user_model):

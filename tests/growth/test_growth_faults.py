@@ -19,8 +19,9 @@ from django.utils import timezone
 from assessments.models import Quiz
 from cms.models import LessonPage
 from config.celery import app
-from learning.models import GrowthRecord, LedgerEntry, LessonProgress
-from learning.services import growth
+from growth import services as growth
+from growth.models import GrowthRecord
+from learning.models import LedgerEntry, LessonProgress
 from tests.worker import free_port, own_redis, publishing_to, start_beat, start_worker, stop, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -1,7 +1,7 @@
 """/me/growth/ (成长档案): who may open whose, what it shows, a chart served from the site, fixed queries.
 
 GrowthRecord and GrowthSnapshot rows are written here directly as fixtures: in the application only
-`learning.services.growth` writes them, and this page only reads them.
+`growth.services` writes them, and this page only reads them.
 """
 
 import datetime as dt
@@ -15,15 +15,10 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from certificates.models import Certificate
 from cms.models import LessonPage
-from learning.models import (
-    Certificate,
-    GrowthRecord,
-    GrowthSnapshot,
-    JournalEntry,
-    JournalReview,
-    LedgerEntry,
-)
+from growth.models import GrowthRecord, GrowthSnapshot
+from learning.models import JournalEntry, JournalReview, LedgerEntry
 from orgs.api import Organization, TraineeProfile
 
 pytestmark = pytest.mark.django_db

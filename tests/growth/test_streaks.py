@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from learning.streaks import streaks
+from growth.streaks import streaks
 
 D = dt.date
 

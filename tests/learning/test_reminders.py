@@ -222,7 +222,7 @@ class RefusingBackend(BaseEmailBackend):
 
 def test_refused_emails_are_released_for_the_next_run(emails):
     users = [u.pk for u in User.objects.filter(username__in=["trainee03", "trainee04"])]
-    with override_settings(EMAIL_BACKEND="tests.learning.test_notifications.RefusingBackend"):
+    with override_settings(EMAIL_BACKEND="tests.learning.test_reminders.RefusingBackend"):
         result = notify(user_ids=users, kind="certificate", reason="test:smtp", title="x")
     assert (result.created, result.emailed, result.email_failed) == (2, 0, 2)
     assert not Notification.objects.filter(reason="test:smtp", emailed_at__isnull=False).exists()

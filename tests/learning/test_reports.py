@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from assessments.models import Attempt, Quiz
 from cms.models import CoursePage, LessonPage, Track
-from learning.models import Enrollment, GrowthSnapshot, LedgerEntry, TrainingClass
+from growth.models import GrowthSnapshot
+from learning.models import Enrollment, LedgerEntry, TrainingClass
 from learning.services.enrollment import class_sync_enrollments
 from orgs.api import Organization, TraineeProfile
 from tests.helpers import login, org

@@ -1,13 +1,11 @@
-"""What an administrator or trainer may read of journals and certificates (learning.selectors), on the demo tree."""
-
-import datetime as dt
+"""What an administrator or trainer may read of journals (learning.selectors), on the demo tree."""
 
 import pytest
 from django.contrib.auth.models import User
 from wagtail.models import Page
 
 from learning import selectors
-from learning.models import Certificate, JournalEntry
+from learning.models import JournalEntry
 from orgs.api import TraineeProfile
 from tests.helpers import org
 
@@ -28,16 +26,3 @@ def test_journal_entries_trainers_see_all_administrators_their_subtree_trainees_
     assert inside.pk in district and outside.pk not in district
     assert set(selectors.journal_entries_in_scope(user("admin")).values_list("user", flat=True)) >= {inside.pk, outside.pk}
     assert not selectors.journal_entries_in_scope(user("trainee01")).exists()
-
-
-def test_certificates_in_scope_follow_the_holder():
-    inside, outside = user("trainee"), TraineeProfile.objects.exclude(
-        organization__path__startswith=org("220104").path).first().user
-    for holder in (inside, outside):
-        Certificate.objects.create(user=holder, kind=Certificate.Kind.ANNUAL, object_id=1999, title="年度学时证明",
-                                   holder_name=holder.first_name, issued_on=dt.date(2026, 11, 24),
-                                   issuer="社区干部网络学院", code=f"TEST{holder.pk:08d}")
-    street = set(selectors.certificates_in_scope(user("street_admin")).values_list("user", flat=True))
-    assert inside.pk in street and outside.pk not in street
-    assert set(selectors.certificates_in_scope(user("admin")).values_list("user", flat=True)) >= {inside.pk, outside.pk}
-    assert not selectors.certificates_in_scope(user("trainee")).exists()

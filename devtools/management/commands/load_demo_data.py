@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-index", action="store_true", help="do not rebuild the search index")
 
     def handle(self, *args, **options):
-        if not getattr(settings, "COLLEGE_ALLOW_DEMO_DATA", False):
+        if not settings.COLLEGE_ALLOW_DEMO_DATA:
             raise CommandError("拒绝执行：当前是生产环境配置，演示数据只能加载到开发或测试环境。")
         logging.getLogger("wagtail").setLevel(logging.WARNING)  # one line per page is noise here
         now = timezone.localtime()

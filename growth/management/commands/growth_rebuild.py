@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from learning.services import growth
+from growth import services as growth
 
 
 class Command(BaseCommand):
