@@ -249,6 +249,16 @@ def test_me_pages_fit_a_360px_phone(live_server, phone_page):
     page.get_by_role("link", name="下一页").click()
     expect(page.locator(".pagination")).to_contain_text("第 2 / 2 页")
 
+    # One tab bar on every page of 我的, in the same order, the current page marked; none scrolls sideways.
+    tabs = page.locator("nav.me-tabs a")
+    names = ["学习概况", "学习台账", "成长档案", "学习日志", "我的证书", "通知"]
+    expect(tabs).to_have_text(names)  # a trainee is not offered API 令牌
+    for name in names:
+        page.locator("nav.me-tabs").get_by_role("link", name=name, exact=True).click()
+        expect(page.locator("nav.me-tabs a[aria-current=page]")).to_have_text(name)
+        expect(tabs).to_have_text(names)
+        assert page.evaluate(overflow) <= PHONE_WIDTH, f"{page.url} scrolls sideways on a 360 px phone"
+
     page.goto(f"{live_server.url}/me/tokens/")
     page.get_by_label("令牌名称").fill("街道数据看板（每天同步学时）")
     page.get_by_role("button", name="创建令牌").click()
