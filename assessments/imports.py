@@ -28,10 +28,12 @@ from django.utils.translation import gettext as _
 from assessments.models import Question, QuestionBank
 from assessments.validation import LETTERS, answer_letters, normalize_text, question_problems, truth_value
 from core.api import (  # noqa: F401 - ImportFileError, Action, RowError are this module's API too
+    XLSX_CONTENT_TYPE,
     Action,
     ImportFileError,
     Plan,
     RowError,
+    cell_text,
     extension_of,
     is_blank,
     read_table,
@@ -40,7 +42,6 @@ from core.api import (  # noqa: F401 - ImportFileError, Action, RowError are thi
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEADER = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案", "解析", "分值", "难度", "标签")
 OPTION_COLUMNS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
@@ -163,16 +164,8 @@ def read_rows(filename: str, data: bytes) -> list[SourceRow]:
 
 # --- normalising cells --------------------------------------------------------------------------
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip().strip("\u3000").strip()
-
-
 def _word(value: Any) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", _text(value)))
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", cell_text(value)))
 
 
 def _lookup(words: dict, value: Any):
@@ -190,20 +183,20 @@ def _score(value: Any) -> tuple[Decimal | None, str | None]:
     try:
         score = Decimal(text) if not isinstance(value, float) else Decimal(str(value))
     except InvalidOperation:
-        return None, _("分值“%(value)s”不是数字") % {"value": _text(value)}
+        return None, _("分值“%(value)s”不是数字") % {"value": cell_text(value)}
     if not score.is_finite():
-        return None, _("分值“%(value)s”不是数字") % {"value": _text(value)}
+        return None, _("分值“%(value)s”不是数字") % {"value": cell_text(value)}
     if score < SCORE_MIN:
-        return None, _("分值“%(value)s”无效：至少为 0.5") % {"value": _text(value)}
+        return None, _("分值“%(value)s”无效：至少为 0.5") % {"value": cell_text(value)}
     if score > SCORE_MAX:
-        return None, _("分值“%(value)s”过大：最多 9999.9") % {"value": _text(value)}
+        return None, _("分值“%(value)s”过大：最多 9999.9") % {"value": cell_text(value)}
     if score != score.quantize(Decimal("0.1")):
-        return None, _("分值“%(value)s”最多保留一位小数") % {"value": _text(value)}
+        return None, _("分值“%(value)s”最多保留一位小数") % {"value": cell_text(value)}
     return score.quantize(Decimal("0.1")), None
 
 
 def _tags(value: Any) -> str:
-    text = _text(value).replace("，", ",").replace("、", ",").replace("；", ",").replace(";", ",")
+    text = cell_text(value).replace("，", ",").replace("、", ",").replace("；", ",").replace(";", ",")
     return ",".join(dict.fromkeys(tag.strip() for tag in text.split(",") if tag.strip()))
 
 
@@ -235,12 +228,12 @@ def _true_false_from_option(answer: str, options: list[str]) -> str:
 
 def _clean(source: SourceRow) -> tuple[QuestionRow | None, list[str]]:
     errors: list[str] = []
-    raw_kind = _text(source.get("kind"))
+    raw_kind = cell_text(source.get("kind"))
     kind = _lookup(KIND_WORDS, raw_kind)
-    stem = _text(source.get("stem"))
-    options = [_text(source.get(column)) for column in OPTION_COLUMNS]
-    answer = _text(source.get("answer"))
-    explanation = _text(source.get("explanation"))
+    stem = cell_text(source.get("stem"))
+    options = [cell_text(source.get(column)) for column in OPTION_COLUMNS]
+    answer = cell_text(source.get("answer"))
+    explanation = cell_text(source.get("explanation"))
 
     if kind is None:
         if raw_kind:
@@ -273,7 +266,7 @@ def _clean(source: SourceRow) -> tuple[QuestionRow | None, list[str]]:
     if not is_blank(source.get("difficulty")):
         difficulty = _lookup(DIFFICULTY_WORDS, source.get("difficulty"))
         if difficulty is None:
-            errors.append(_("难度“%(value)s”无法识别，应为 易、中 或 难") % {"value": _text(source.get("difficulty"))})
+            errors.append(_("难度“%(value)s”无法识别，应为 易、中 或 难") % {"value": cell_text(source.get("difficulty"))})
 
     tags = _tags(source.get("tags"))
     if len(tags) > TAGS_MAX_LENGTH:
@@ -310,7 +303,7 @@ def validate_rows(*, bank: QuestionBank, rows: list[SourceRow]) -> QuestionImpor
 
     rows_by_key: dict[str, list[int]] = defaultdict(list)
     for source in rows:
-        key = normalize_text(_text(source.get("stem")))
+        key = normalize_text(cell_text(source.get("stem")))
         if key:
             rows_by_key[key].append(source.number)
     planned: list[QuestionRow] = []

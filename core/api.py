@@ -7,10 +7,12 @@ from core.errors import DomainError, ErrorOut
 from core.exports import StreamingExportMixin
 from core.models import JobRun
 from core.spreadsheets import (
+    XLSX_CONTENT_TYPE,
     Action,
     ImportFileError,
     Plan,
     RowError,
+    cell_text,
     csv_lines,
     extension_of,
     is_blank,
@@ -21,7 +23,7 @@ from core.spreadsheets import (
 __all__ = [
     "calendar", "local_days", "unconfirmed_years", "year_days", "year_from_query",
     "charts",
-    "import_staging", "Action", "ImportFileError", "Plan", "RowError", "csv_lines", "extension_of", "is_blank", "read_table",
+    "import_staging", "Action", "ImportFileError", "Plan", "RowError", "XLSX_CONTENT_TYPE", "cell_text", "csv_lines", "extension_of", "is_blank", "read_table",
     "xlsx_lines",
     "StreamingExportMixin",
     "DomainError", "ErrorOut",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 
 HEADER_SEARCH_ROWS = 10
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportFileError(DomainError):
@@ -84,6 +85,16 @@ class Table:
 
 def extension_of(filename: str) -> str:
     return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person typed: None is "", 13800138000.0 is "13800138000", and surrounding
+    spaces (the ideographic one too) go."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().strip("\u3000").strip()
 
 
 def is_blank(value: Any) -> bool:

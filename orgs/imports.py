@@ -25,6 +25,7 @@ from core.api import (  # noqa: F401 - ImportFileError, Action, RowError are thi
     ImportFileError,
     Plan,
     RowError,
+    cell_text,
     csv_lines,
     extension_of,
     is_blank,
@@ -151,18 +152,6 @@ def normalize_phone(value: Any) -> str:
     return text
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip().strip("\u3000").strip()
-
-
-def _org_key(value: Any) -> str:
-    return _text(value)
-
-
 def _code_key(value: str) -> str:
     return unicodedata.normalize("NFKC", value).replace(" ", "")
 
@@ -220,13 +209,13 @@ class _Cleaned:
 
 def _clean(source: SourceRow, positions: dict[str, str]) -> _Cleaned:
     cleaned = _Cleaned(row=source.number)
-    cleaned.real_name = _text(source.name)
+    cleaned.real_name = cell_text(source.name)
     if not cleaned.real_name:
         cleaned.errors.append(_("姓名不能为空"))
     elif len(cleaned.real_name) > NAME_MAX_LENGTH:
         cleaned.errors.append(_("姓名过长（最多 %(max)s 个字）") % {"max": NAME_MAX_LENGTH})
 
-    raw_phone = _text(source.phone) if not isinstance(source.phone, int | float) else source.phone
+    raw_phone = cell_text(source.phone) if not isinstance(source.phone, int | float) else source.phone
     cleaned.phone = normalize_phone(raw_phone)
     if not cleaned.phone:
         cleaned.errors.append(_("手机号不能为空"))
@@ -235,15 +224,15 @@ def _clean(source: SourceRow, positions: dict[str, str]) -> _Cleaned:
             cleaned.errors.append(_("手机号“%(value)s”被 Excel 显示成了科学计数法，请把该列设为“文本”格式后重新填写")
                                   % {"value": raw_phone})
         else:
-            cleaned.errors.append(_("手机号“%(value)s”不是有效的 11 位手机号") % {"value": _text(source.phone)})
+            cleaned.errors.append(_("手机号“%(value)s”不是有效的 11 位手机号") % {"value": cell_text(source.phone)})
         cleaned.phone = ""
 
-    cleaned.org_key = _org_key(source.organization)
+    cleaned.org_key = cell_text(source.organization)
     if not cleaned.org_key:
         cleaned.errors.append(_("所属组织不能为空"))
 
     if not is_blank(source.position):
-        label = _text(source.position)
+        label = cell_text(source.position)
         cleaned.position = positions.get(label)
         if cleaned.position is None:
             choices = "、".join(str(label) for _value, label in TraineeProfile.Position.choices)
@@ -253,7 +242,7 @@ def _clean(source: SourceRow, positions: dict[str, str]) -> _Cleaned:
         cleaned.joined_on = _parse_date(source.joined_on)
         if cleaned.joined_on is None:
             cleaned.errors.append(_("入职日期“%(value)s”格式不正确，应为 2020-01-31")
-                                  % {"value": _text(source.joined_on)})
+                                  % {"value": cell_text(source.joined_on)})
     return cleaned
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.api import import_staging
+from core.api import XLSX_CONTENT_TYPE, import_staging
 from orgs import scoping
 from orgs.imports import (
     COLUMN_LABELS,
@@ -34,7 +34,6 @@ from orgs.services import TraineeImportError, initial_password, trainee_import
 TOKEN_SALT = "learning.trainee_import"
 FILE_PREFIX = "imports/trainees-"
 PAGE = {"import_title": gettext_lazy("学员导入"), "import_icon": "group"}
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TraineeImportForm(forms.Form):
@@ -141,7 +140,7 @@ def template_xlsx(request):
     codes.column_dimensions["B"].width = 24
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, _("学员导入模板.xlsx"))
     return response
 

@@ -38,15 +38,10 @@ from learning.models import Enrollment, TrainingClass
 from learning.services.progress import completion_recheck
 from notifications.models import Notification
 from orgs.api import Organization
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-def login(username):
-    client = Client()
-    client.login(username=username, password="demo12345")
-    return client
 
 
 def user(username):

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
 
 from core.calendar import Source, calendar_day, is_workday
 from core.models import CalendarYear, WorkdayOverride
@@ -14,6 +13,7 @@ from learning import reminders
 from notifications.models import Notification
 from orgs.api import TraineeProfile
 from tests.cms.factories import daily_lesson
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -23,12 +23,6 @@ OFFICIAL_2027 = """2027-01-01 放假 元旦
 10月1日至7日 放假 国庆节
 10月9日（星期六） 上班 国庆节调休
 """
-
-
-def login(username):
-    client = Client()
-    client.login(username=username, password="demo12345")
-    return client
 
 
 def at(year, month, day, hour=10):

@@ -12,18 +12,13 @@ from learning.models import JournalEntry, JournalReview, LedgerEntry, TrainingCl
 from learning.services import JournalError, journal_create, journal_review
 from notifications.models import Notification
 from orgs.api import Organization
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
 BODY = "今天学习了党建引领物业服务的做法，准备在小区议事会上推广“红心物业”的经验。"
 STREET = "22010401"  # 红旗街道: street_admin's scope, the demo class's members
 NANHU = "22010402"  # 南湖街道: same district (district_admin), another street
-
-
-def login(username):
-    client = Client()
-    client.login(username=username, password="demo12345")
-    return client
 
 
 def user(username):
