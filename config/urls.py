@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -12,8 +11,8 @@ from config import health
 from config.api import api
 
 urlpatterns = [
-    # One login for everyone (allauth, rate-limited): the Wagtail admin's own form is not used.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # One login for everyone (allauth, rate-limited): the other login forms redirect there.
+    path("", include("orgs.urls_auth")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     # Before allauth's own: changing the password also ends the first-login requirement.
