@@ -14,14 +14,32 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from assessments.api_views import router as assessments_router
 from core.api import DomainError
 from learning.api_views import router as learning_router
+from orgs.api import ensure_own_password
 from stats.api_views import router as stats_router
+
+
+class TokenAuth(BearerTokenAuth):
+    def authenticate(self, request, token):
+        api_token = super().authenticate(request, token)
+        if api_token:
+            ensure_own_password(api_token.user)
+        return api_token
+
+
+class OwnPasswordSessionAuth(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user:
+            ensure_own_password(user, request.session)
+        return user
+
 
 api = NinjaAPI(
     title="社区干部网络学院 API",
     version="1.0.0",
     description="学员学习数据接口。错误响应统一为 {\"code\": 稳定的英文代码, \"message\": 中文说明}。",
     urls_namespace="api-v1",
-    auth=[BearerTokenAuth(), SessionAuth(csrf=True)],
+    auth=[TokenAuth(), OwnPasswordSessionAuth(csrf=True)],
     docs_url="/docs",
 )
 api.add_router("/", learning_router)

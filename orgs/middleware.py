@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from core.api import DomainError
 from orgs.models import TraineeProfile
 
 PASSWORD_OK_KEY = "learning:password_ok"
@@ -30,6 +31,18 @@ def must_change_password(user, session=None) -> bool:
     return cached
 
 
+class PasswordChangeRequired(DomainError):
+    status = 403
+
+
+def ensure_own_password(user, session=None) -> None:
+    """The API's side of the same rule (pages redirect instead): an account still on the shared initial
+    password gets a 403 with a code saying what to do, on every operation."""
+    if user.is_authenticated and must_change_password(user, session):
+        raise PasswordChangeRequired("password_change_required",
+                                     _("首次登录须先在网页上修改初始密码，修改后才能使用接口。"))
+
+
 class PasswordChangeRequiredMiddleware:
     """Send a logged-in user whose profile says `must_change_password` to the password change page.
 
@@ -44,7 +57,8 @@ class PasswordChangeRequiredMiddleware:
     def _exempt_prefixes(self) -> tuple[str, ...]:
         return (
             settings.STATIC_URL or "/static/", settings.MEDIA_URL or "/media/",
-            reverse("account_change_password"), reverse("account_logout"), "/api/",
+            reverse("account_change_password"), reverse("account_logout"),
+            "/api/",  # answers 403 password_change_required instead (ensure_own_password)
         )
 
     def __call__(self, request):

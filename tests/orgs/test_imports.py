@@ -336,6 +336,28 @@ def test_an_imported_user_must_change_the_password_at_first_login(client):
     assert client.get("/").status_code == 200
 
 
+def test_until_the_initial_password_is_changed_the_api_answers_403_with_a_code(client):
+    from assessments.models import Quiz
+    from cms.models import LessonPage
+
+    trainee_import(admin_user=_admin(), parsed=read_rows("x.csv", _csv([["周九", "15800000042", "2201040101", "", ""]])))
+    client.post("/accounts/login/", {"login": "15800000042", "password": initial_password()})
+    csrf = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value} if "csrftoken" in client.cookies else {}
+    lesson, quiz = LessonPage.objects.live().first(), Quiz.objects.first()
+    calls = [("get", "/api/v1/me/summary", None),
+             ("post", f"/api/v1/lessons/{lesson.pk}/heartbeat", {"session": "s", "seq": 1, "position": 0, "watched": 0}),
+             ("post", f"/api/v1/quizzes/{quiz.pk}/attempts", None)]
+    for method, url, body in calls:
+        response = getattr(client, method)(url, body, content_type="application/json", **csrf)
+        assert response.status_code == 403, url
+        assert response.json()["code"] == "password_change_required", url
+    assert not Quiz.objects.get(pk=quiz.pk).attempts.exists()  # nothing started
+
+    client.post("/accounts/password/change/", {"oldpassword": initial_password(), "password1": "Shequ#2026!zq",
+                                               "password2": "Shequ#2026!zq"})
+    assert client.get("/api/v1/me/summary").status_code == 200
+
+
 def test_the_middleware_costs_no_query_when_anonymous_and_one_per_session_when_logged_in():
     middleware = PasswordChangeRequiredMiddleware(lambda request: HttpResponse("ok"))
     request = RequestFactory().get("/")
