@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from assessments.imports import HEADER, KIND_EXPORT, MAX_ROWS, normal_answer_of
 from assessments.models import Question
+from core.api import xlsx_row
 
 COLUMN_WIDTHS = (8, 48, 18, 18, 18, 18, 14, 14, 10, 36, 8, 8, 16)
 
@@ -44,21 +45,10 @@ def export_xlsx(questions: Iterable[Question], *, sheet_title: str = "试题") -
         header.append(cell)
     sheet.append(header)
     for question in questions:
-        sheet.append([_cell(sheet, value) for value in export_row(question)])
+        sheet.append(xlsx_row(sheet, export_row(question)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _cell(sheet, value):
-    """Text that starts like a formula stays text (a stem such as "=5%" must not become one)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def _safe_sheet_title(title: str) -> str:

@@ -23,6 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from assessments.grading import _chosen_original_letters
 from assessments.models import Attempt, Question, Quiz
 from assessments.validation import LETTERS, answer_letters, truth_value
+from core.api import xlsx_row
 from orgs import api as orgs
 
 BUCKETS = 10
@@ -324,7 +325,7 @@ def stats_xlsx(stats: QuizStats) -> bytes:
     overview = workbook.create_sheet("概况")
     overview.column_dimensions["A"].width = 24
     overview.column_dimensions["B"].width = 40
-    overview.append(OVERVIEW_HEADER)
+    overview.append(xlsx_row(overview, OVERVIEW_HEADER))
     for label, value in (
         ("测验", stats.quiz.title),
         ("统计范围", stats.scope_label),
@@ -337,26 +338,26 @@ def stats_xlsx(stats: QuizStats) -> bytes:
         ("通过率（按学员）", _percent(stats.trainee_pass_rate)),
         ("平均得分率", "" if stats.average_percent is None else stats.average_label),
     ):
-        overview.append([label, value])
+        overview.append(xlsx_row(overview, [label, value]))
     overview.append([])
-    overview.append(["得分率分段", "答卷数", "占比"])
+    overview.append(xlsx_row(overview, ["得分率分段", "答卷数", "占比"]))
     for bucket in stats.buckets:
-        overview.append([f"{bucket.label}%", bucket.count, _percent(bucket.share)])
+        overview.append(xlsx_row(overview, [f"{bucket.label}%", bucket.count, _percent(bucket.share)]))
 
     items = workbook.create_sheet("逐题分析")
     for index, width in enumerate((6, 10, 8, 48, 10, 10, 10, 10, 10)):
         items.column_dimensions[chr(ord("A") + index)].width = width
-    items.append(ITEMS_HEADER)
+    items.append(xlsx_row(items, ITEMS_HEADER))
     for figure in stats.questions:
         question = figure.question
         counts = figure.option_counts
         is_true_false = question.kind == Question.Kind.TRUE_FALSE
-        items.append([
+        items.append(xlsx_row(items, [
             figure.number, question.pk, question.get_kind_display(), question.stem, answer_label(question),
             figure.presented, figure.answered, figure.correct, _percent(figure.correct_rate),
             *[counts.get(letter, "") for letter in LETTERS],
             figure.true_chosen if is_true_false else "", figure.false_chosen if is_true_false else "",
-        ])
+        ]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

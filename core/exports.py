@@ -7,6 +7,11 @@ filters) and changes only how rows flow: the queryset is read in chunks (`iterat
 through `decorate_paginated_queryset` (where reports attach per-row figures with one query per
 chunk), CSV is streamed with a BOM so that Excel opens Chinese text as UTF-8, and XLSX is written by
 openpyxl's write-only workbook into a temporary file on disk that is streamed back.
+
+Every exported cell is inert (OWASP's CSV-injection guidance): text that a spreadsheet would read as a
+formula — it starts with = + - @ | % or a tab or carriage return — gets a leading apostrophe in CSV, and
+every text cell of an XLSX is stored as a string, never a formula. The same two functions serve the
+hand-built workbooks (question export, quiz statistics, the import templates).
 """
 
 import csv
@@ -18,6 +23,31 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from wagtail.admin.views.mixins import Echo, SpreadsheetExportMixin
+
+FORMULA_STARTS = ("=", "+", "-", "@", "|", "%", "\t", "\r")
+
+
+def inert_text(value):
+    """A CSV cell's value that no spreadsheet evaluates: "=HYPERLINK(…)" → "'=HYPERLINK(…)"; numbers,
+    dates and harmless text unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def xlsx_cell(sheet, value):
+    """A write-only XLSX cell holding `value`; text is always a string cell (openpyxl would otherwise
+    store "=…" as a live formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def xlsx_row(sheet, values) -> list:
+    return [xlsx_cell(sheet, value) for value in values]
 
 
 def _local_naive(value: dt.datetime) -> dt.datetime:
@@ -44,6 +74,10 @@ class StreamingExportMixin:
             filtered = getattr(self, "get_filtered_queryset", self.get_queryset)  # report / model index view
             return self.as_spreadsheet(filtered(), request.GET.get("export"))
         return super().get(request, *args, **kwargs)
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        return inert_text(value) if export_format == self.FORMAT_CSV else value  # XLSX: string cells (Wagtail)
 
     def decorate_paginated_queryset(self, object_list):
         return object_list  # ReportView's hook; reports override it to attach per-row figures
@@ -81,7 +115,7 @@ class StreamingExportMixin:
 
         workbook = Workbook(write_only=True, iso_dates=True)
         worksheet = workbook.create_sheet(title=str(getattr(self, "export_sheet_title", "Sheet1"))[:31])
-        worksheet.append(self.export_headings_for(queryset))
+        worksheet.append(xlsx_row(worksheet, self.export_headings_for(queryset)))
         date_format = ExcelDateFormatter().get()
         for item in self.export_rows(queryset):
             worksheet.append(self.generate_xlsx_row(worksheet, self.to_row_dict(item), date_format=date_format))

@@ -136,6 +136,10 @@ def template_xlsx(request):
     levels = dict(organizations.model.Level.choices)
     for code, name, level in organizations.values_list("code", "name", "level").iterator():
         codes.append([code, name, str(levels.get(level, level))])
+    for row in codes.iter_rows(min_row=2):
+        for cell in row:  # organisation names are typed by administrators: never a live formula
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     codes.column_dimensions["A"].width = 16
     codes.column_dimensions["B"].width = 24
     buffer = io.BytesIO()
