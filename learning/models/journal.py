@@ -9,6 +9,9 @@ class JournalEntry(models.Model):
     page = models.ForeignKey("wagtailcore.Page", verbose_name="学习内容", on_delete=models.CASCADE, related_name="+",
                              help_text="每日一课、课时、案例或课程")
     body = models.TextField("日志内容", max_length=2000)
+    # sha256 of the body: one entry per (author, page, text), enforced by the database — a double click
+    # or ten racing submissions file one entry (a unique index on the text itself is too wide).
+    body_digest = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -17,6 +20,7 @@ class JournalEntry(models.Model):
         verbose_name = "学习日志"
         verbose_name_plural = "学习日志"
         indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [models.UniqueConstraint(fields=["user", "page", "body_digest"], name="uniq_journal_text")]
 
     def __str__(self):
         return f"{self.user_id}: {self.body[:20]}"

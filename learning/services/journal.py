@@ -1,9 +1,10 @@
 """个人日志: a trainee writes an entry on a piece of content; a trainer or one of their administrators
 grades it. An approved entry is credited to the ledger once; the trainee is told about every grade."""
 
+import hashlib
 import re
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,18 +57,26 @@ def journal_page(page_id: int):
     return page
 
 
-@transaction.atomic
+def body_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def journal_create(*, user, page, body: str) -> JournalEntry:
-    """Write one entry. Bad input raises JournalError and saves nothing."""
+    """Write one entry. Bad input raises JournalError and saves nothing; the same text on the same page
+    again — a double click, a resubmitted form, ten racing requests — returns the one entry."""
     target = journal_page(page.pk) if page is not None else None
     if target is None:
         raise JournalError("page_invalid", _("只能在已发布的每日一课、课时、案例或课程页面上写学习日志。"), 404)
     text = clean_journal_text(body, field=_("日志内容"), min_length=BODY_MIN_LENGTH, max_length=BODY_MAX_LENGTH)
-    # A double click (or a resubmitted form) must not file the same entry twice.
-    existing = JournalEntry.objects.filter(user=user, page_id=target.pk, body=text).first()
+    key = {"user": user, "page_id": target.pk, "body_digest": body_digest(text)}
+    existing = JournalEntry.objects.filter(**key).first()
     if existing is not None:
         return existing
-    return JournalEntry.objects.create(user=user, page_id=target.pk, body=text)
+    try:
+        with transaction.atomic():
+            return JournalEntry.objects.create(body=text, **key)
+    except IntegrityError:  # a concurrent identical submission won: theirs is ours
+        return JournalEntry.objects.get(**key)
 
 
 def can_review(reviewer, entry: JournalEntry) -> bool:
@@ -101,10 +110,14 @@ def journal_review(*, reviewer, entry: JournalEntry, grade: str, comment: str = 
     page_title = entry.page.title
     if grade in JournalReview.APPROVED:
         hours, points = rules.journal_credit()
-        # The ledger's unique key (user, kind, entry) credits an entry once, however often it is approved.
-        # A later re-grade to 需改进 takes nothing back: the ledger is append-only, a credit stays earned.
+        # The ledger's unique key (user, kind, text) credits a text once, however often it is approved —
+        # keyed by the first entry with this text, so duplicates filed before the uniqueness rule (kept by
+        # migration 0013) earn one credit between them. A later re-grade to 需改进 takes nothing back: the
+        # ledger is append-only, a credit stays earned.
+        first = (JournalEntry.objects.filter(user_id=entry.user_id, page_id=entry.page_id, body=entry.body)
+                 .order_by("pk").values_list("pk", flat=True).first())
         ledger_record(
-            user_id=entry.user_id, kind=LedgerEntry.Kind.JOURNAL, object_id=entry.pk,
+            user_id=entry.user_id, kind=LedgerEntry.Kind.JOURNAL, object_id=first,
             title=_("学习日志：%(title)s") % {"title": page_title}, credit_hours=hours, points=points,
             occurred_at=timezone.now(),
         )

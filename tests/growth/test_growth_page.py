@@ -19,6 +19,7 @@ from certificates.models import Certificate
 from cms.models import LessonPage
 from growth.models import GrowthRecord, GrowthSnapshot
 from learning.models import JournalEntry, JournalReview, LedgerEntry
+from learning.services.journal import body_digest
 from orgs.api import Organization, TraineeProfile
 
 pytestmark = pytest.mark.django_db
@@ -181,10 +182,12 @@ def test_certificates_and_reviewed_journals(client):
         issued_on=dt.date(2026, 5, 1), issuer="社区干部网络学院", code="WXYZ2345", revoked_at=dt.datetime(2026, 5, 2, tzinfo=TZ),
     )
     lesson = LessonPage.objects.live().first()
-    reviewed = JournalEntry.objects.create(user=trainee, page=lesson, body="学习了议事协商的五个步骤。")
+    reviewed = JournalEntry.objects.create(user=trainee, page=lesson, body="学习了议事协商的五个步骤。",
+                                           body_digest=body_digest("学习了议事协商的五个步骤。"))
     JournalReview.objects.create(entry=reviewed, reviewer=trainer, grade=JournalReview.Grade.EXCELLENT,
                                  comment="结合社区实际，思考深入。")
-    JournalEntry.objects.create(user=trainee, page=lesson, body="还在思考楼道议事的做法。")
+    JournalEntry.objects.create(user=trainee, page=lesson, body="还在思考楼道议事的做法。",
+                                body_digest=body_digest("还在思考楼道议事的做法。"))
 
     client.force_login(trainee)
     html = client.get("/me/growth/").content.decode()
@@ -237,7 +240,8 @@ def _grow(user, weeks: int) -> None:
     trainer = User.objects.get(username="trainer")
     existing = JournalEntry.objects.filter(user=user).count()
     entries = JournalEntry.objects.bulk_create([
-        JournalEntry(user=user, page=lesson, body=f"日志 {n}") for n in range(existing, weeks)
+        JournalEntry(user=user, page=lesson, body=f"日志 {n}", body_digest=body_digest(f"日志 {n}"))
+        for n in range(existing, weeks)
     ])
     JournalReview.objects.bulk_create([
         JournalReview(entry=entry, reviewer=trainer, grade=JournalReview.Grade.GOOD, comment="很好")
