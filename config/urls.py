@@ -13,6 +13,7 @@ from config.api import api
 urlpatterns = [
     # One login for everyone (allauth, rate-limited): the other login forms redirect there.
     path("", include("orgs.urls_auth")),
+    path("", include("orgs.urls_admin")),  # scoped replacements of Wagtail views that list trainees
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     # Before allauth's own: changing the password also ends the first-login requirement.

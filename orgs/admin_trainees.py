@@ -2,9 +2,15 @@
 filterable and exportable (CSV/XLSX through Wagtail's export, streamed chunk by chunk: a provincial
 administrator's 100,000 trainees never sit in memory at once)."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic import models as generic
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import ModelLogEntry
 
 from core.api import StreamingExportMixin
 from orgs import scoping
@@ -27,6 +33,32 @@ class TraineeEditView(generic.EditView):
         return form
 
 
+class ScopedObjectMixin:
+    def get_base_object_queryset(self):
+        return scoping.trainees_in_scope(self.request.user)  # another subtree's trainee: 404
+
+
+class TraineeHistoryView(ScopedObjectMixin, history.HistoryView):
+    pass
+
+
+class TraineeUsageView(ScopedObjectMixin, usage.UsageView):
+    pass
+
+
+class ScopedSiteHistoryView(LogEntriesView):
+    """报告 › 站点历史 without other subtrees' trainees: their log entries are labelled with their names."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.request.user.is_superuser or queryset.model is not ModelLogEntry:
+            return queryset
+        visible = (scoping.trainees_in_scope(self.request.user).order_by()
+                   .annotate(key=Cast("pk", CharField())).values("key"))
+        trainees = ContentType.objects.get_for_model(TraineeProfile)
+        return queryset.exclude(Q(content_type=trainees) & ~Q(object_id__in=visible))
+
+
 class TraineeViewSet(ModelViewSet):
     model = TraineeProfile
     icon = "group"
@@ -35,6 +67,8 @@ class TraineeViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = TraineeIndexView
     edit_view_class = TraineeEditView
+    history_view_class = TraineeHistoryView
+    usage_view_class = TraineeUsageView
     form_fields = ["real_name", "phone", "organization", "position", "joined_on"]
     list_display = ["real_name", "phone", "organization", "position", "joined_on"]
     list_filter = ["position"]

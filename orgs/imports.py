@@ -322,7 +322,9 @@ def validate_rows(*, admin_user, parsed: ParsedFile) -> ImportPlan:
     for row in cleaned:
         profile = existing.get(row.phone) if row.phone else None
         if profile is not None and row.phone not in in_scope_phones:
-            row.errors.append(_("手机号 %(phone)s 已登记为您管理范围以外的学员，无法导入") % {"phone": row.phone})
+            # Neutral on purpose: whether a number belongs to someone outside the scope is not theirs to know.
+            row.errors.append(_("手机号 %(phone)s 无法导入，请核对号码；如号码无误，请联系上级管理员处理") % {
+                "phone": row.phone})
         elif profile is None and row.phone in taken_usernames:
             row.errors.append(_("手机号 %(phone)s 已被系统中的其他账号用作用户名") % {"phone": row.phone})
         if row.errors:
