@@ -212,3 +212,10 @@ class Attempt(models.Model):
 
     def __str__(self):
         return f"{self.quiz_id}#{self.number} {self.user_id}"
+
+    @property
+    def effective_deadline(self):
+        """When saving stops: the attempt's own deadline, or the quiz's close if the trainer closed it
+        earlier after the attempt began (needs `quiz` loaded)."""
+        ends = [end for end in (self.deadline, self.quiz.closes_at) if end is not None]
+        return min(ends) if ends else None

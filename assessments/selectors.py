@@ -15,13 +15,19 @@ def quizzes_for_page(page_id: int) -> list[Quiz]:
 
 
 def review_allowed(attempt: Attempt, now: dt.datetime | None = None) -> bool:
+    """May the trainee see the key, explanations and per-question marks of this graded attempt?
+
+    Never while another attempt with these questions can follow, whatever the trainer chose: "after each
+    attempt" waits until the trainee has used every attempt or the quiz has closed (a blank first try must
+    not hand over the key for the second); "after the close" waits for the close; "never" is never."""
     if attempt.status != Attempt.Status.GRADED:
         return False
     quiz = attempt.quiz
-    if quiz.review == Quiz.Review.AFTER_ATTEMPT:
-        return True
+    closed = bool(quiz.closes_at) and (now or timezone.now()) >= quiz.closes_at
     if quiz.review == Quiz.Review.AFTER_CLOSE:
-        return bool(quiz.closes_at) and (now or timezone.now()) >= quiz.closes_at
+        return closed
+    if quiz.review == Quiz.Review.AFTER_ATTEMPT:
+        return closed or Attempt.objects.filter(quiz_id=quiz.pk, user_id=attempt.user_id).count() >= quiz.attempts_allowed
     return False
 
 
@@ -50,8 +56,8 @@ def attempt_view(attempt: Attempt, now: dt.datetime | None = None) -> dict:
             item["explanation"] = question.explanation
         questions.append(item)
     seconds_left = None
-    if attempt.deadline and not graded:
-        seconds_left = max(0, int((attempt.deadline - now).total_seconds()))
+    if attempt.effective_deadline and not graded:
+        seconds_left = max(0, int((attempt.effective_deadline - now).total_seconds()))
     return {
         "id": attempt.pk,
         "quiz_id": attempt.quiz_id,
@@ -59,7 +65,7 @@ def attempt_view(attempt: Attempt, now: dt.datetime | None = None) -> dict:
         "number": attempt.number,
         "status": attempt.status,
         "started_at": attempt.started_at,
-        "deadline": attempt.deadline,
+        "deadline": attempt.effective_deadline,
         "seconds_left": seconds_left,
         "submitted_at": attempt.submitted_at,
         "score": attempt.score if graded else None,
@@ -67,6 +73,8 @@ def attempt_view(attempt: Attempt, now: dt.datetime | None = None) -> dict:
         "passed": attempt.passed if graded else None,
         "pass_mark": attempt.quiz.pass_mark,
         "review_available": review,
+        "review_policy": attempt.quiz.review,
+        "attempts_allowed": attempt.quiz.attempts_allowed,
         "questions": questions,
     }
 

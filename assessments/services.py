@@ -65,7 +65,7 @@ def _grade(attempt: Attempt, user, now: dt.datetime) -> Attempt:
 
 
 def _expired(attempt: Attempt, now: dt.datetime) -> bool:
-    return attempt.deadline is not None and now >= attempt.deadline
+    return attempt.effective_deadline is not None and now >= attempt.effective_deadline
 
 
 @transaction.atomic
@@ -80,7 +80,7 @@ def attempt_start(*, user, quiz: Quiz, now: dt.datetime | None = None) -> Attemp
         open_attempt.quiz = quiz  # already loaded, with its page
         if not _expired(open_attempt, now):
             return open_attempt
-        _grade(open_attempt, user, open_attempt.deadline)  # ran out of time while away: grade what was saved
+        _grade(open_attempt, user, open_attempt.effective_deadline)  # time ran out while away: grade what was saved
     used = len(attempts)
     if used >= quiz.attempts_allowed:
         raise QuizError("no_attempts_left", _("作答次数已用完（共 %(n)d 次）。") % {"n": quiz.attempts_allowed})
@@ -113,9 +113,11 @@ def _own_attempt(user, attempt_id: int, *, with_quiz: bool) -> Attempt:
 @transaction.atomic
 def answers_save(*, user, attempt_id: int, answers: dict, now: dt.datetime | None = None) -> Attempt:
     now = now or timezone.now()
-    attempt = _own_attempt(user, attempt_id, with_quiz=False)  # saving needs only the attempt's own row
+    attempt = _own_attempt(user, attempt_id, with_quiz=True)  # the quiz for its close (read, not locked)
     if attempt.status == Attempt.Status.GRADED:
         raise QuizError("already_submitted", _("答卷已提交，不能再修改。"))
+    if attempt.quiz.closes_at and now >= attempt.quiz.closes_at:
+        raise QuizError("quiz_closed", _("测验已关闭，之后的修改不再保存；请提交答卷，按关闭前保存的答案评分。"))
     if _expired(attempt, now):
         raise QuizError("time_over", _("作答时间已到，之后的修改不再保存；请提交答卷。"))
     allowed = {str(item["id"]) for item in attempt.paper}
@@ -135,4 +137,6 @@ def attempt_submit(*, user, attempt_id: int, now: dt.datetime | None = None) -> 
     attempt = _own_attempt(user, attempt_id, with_quiz=True)
     if attempt.status == Attempt.Status.GRADED:
         return attempt
-    return _grade(attempt, user, min(now, attempt.deadline) if attempt.deadline else now)
+    # After the deadline or an early close, what was saved until then is graded, as of then.
+    end = attempt.effective_deadline
+    return _grade(attempt, user, min(now, end) if end else now)

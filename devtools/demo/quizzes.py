@@ -43,7 +43,8 @@ def load_quizzes() -> int:
     created = 0
     daily_bank = banks["八点半课堂题库"]
     for lesson in DailyLessonPage.objects.all():
-        quiz, is_new = _quiz(lesson, "今日小测", mode=Quiz.Mode.RANDOM, attempts_allowed=3, pass_mark=60)
+        # One attempt: the key and the explanations show right after it (never while attempts remain).
+        quiz, is_new = _quiz(lesson, "今日小测", mode=Quiz.Mode.RANDOM, attempts_allowed=1, pass_mark=60)
         if is_new:
             QuizDrawRule.objects.create(quiz=quiz, bank=daily_bank, count=3)
             created += 1
