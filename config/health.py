@@ -76,6 +76,16 @@ def _job_ages() -> dict[str, tuple]:
     }
 
 
+def _unfinished_jobs(now) -> list[str]:
+    from core.api import jobs
+
+    try:
+        return jobs.unfinished_jobs(now=now, longest=settings.HEALTHZ_JOB_MAX_SECONDS,
+                                    default=settings.HEALTHZ_JOB_DEFAULT_MAX_SECONDS)
+    except DatabaseError:
+        return []
+
+
 def _unconfirmed_years() -> list[int]:
     from core.api import unconfirmed_years
 
@@ -129,6 +139,10 @@ def healthz(request):
     if database and stats_stale:
         problems.append("stats_refresh")
 
+    unfinished = _unfinished_jobs(now) if database else []
+    if unfinished:
+        problems.append("job_unfinished")
+
     unconfirmed = _unconfirmed_years() if database else []
     report = {
         "status": "degraded" if problems else "ok",
@@ -138,6 +152,7 @@ def healthz(request):
         "growth_refresh_age_seconds": growth_age,
         "stats_refresh_age_seconds": stats_age,
         "problems": problems,
+        "unfinished_jobs": unfinished,
         "warnings": ["calendar_unconfirmed"] if unconfirmed else [],
         "calendar_unconfirmed_years": unconfirmed,
     }

@@ -2,7 +2,10 @@
 
 The server trusts nothing the browser says about time: a beat may claim at most the wall time since
 the previous accepted beat (of any tab or device) plus a small slack, credit stops at the media's
-length, and a beat already seen (same player session, sequence number not higher) is refused.
+length, and a beat already seen (same player session, sequence number not higher) is refused. Across
+all of a trainee's lessons, tabs and devices, credited time never runs ahead of the wall clock by more
+than one slack (`watch_clock`): reading eight cases round-robin, or ten fresh players at once, earns
+the time that really passed.
 """
 
 import datetime as dt
@@ -17,6 +20,20 @@ def beat_refusal(*, session: str, seq: int, watched: float, now: dt.datetime, la
     if watched > max(elapsed, 0.0) + slack:
         return "implausible_beat"
     return None
+
+
+def watch_clock(*, claimed: float, now: dt.datetime, credited_until: dt.datetime | None,
+                slack: float) -> tuple[float, dt.datetime]:
+    """(seconds credited, the trainee's new `credited_until`) for a beat claiming `claimed` seconds
+    watched up to `now`. The claim covers [now - claimed, now]; nothing before the trainee's first beat
+    (the clock starts there) and nothing already credited to any lesson is credited again, and the clock
+    may run at most `slack` ahead of `now` — one slack, used once, not one per beat."""
+    if credited_until is None:
+        credited_until = now
+    start = max(now - dt.timedelta(seconds=claimed), credited_until)
+    limit = now + dt.timedelta(seconds=slack)
+    credited = max(0.0, min(claimed, (limit - start).total_seconds()))
+    return credited, max(credited_until, start + dt.timedelta(seconds=credited))
 
 
 def credited_seconds(*, watched: float, total: float, effective: float) -> float:

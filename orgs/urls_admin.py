@@ -1,11 +1,19 @@
-"""Wagtail admin pages whose stock view would show other subtrees' trainees, replaced by scoped ones.
-Included by config.urls before Wagtail's admin URLs, at the same paths."""
+"""Wagtail admin pages replaced at the same paths (config.urls includes this before Wagtail's admin):
+the stock views that would show other subtrees' trainees become scoped ones, and Wagtail's
+deliberate-error test page is gone."""
 
+from django.http import Http404
 from django.urls import path
 
 from orgs.admin_trainees import ScopedSiteHistoryView
 
+
+def _not_here(request):
+    raise Http404
+
+
 urlpatterns = [
+    path("admin/failwhale/", _not_here),  # Wagtail's deliberate-500 test page: not on a real site
     path("admin/reports/site-history/", ScopedSiteHistoryView.as_view()),
     path("admin/reports/site-history/results/", ScopedSiteHistoryView.as_view(results_only=True)),
 ]

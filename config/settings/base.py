@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "orgs.middleware.PasswordChangeRequiredMiddleware",
     "orgs.middleware.AdminAccessDeniedMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "core.middleware.OutOfRangeIdMiddleware",  # an id beyond bigint is a 404, not a 500
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -184,6 +185,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # (django-celery-beat rewrites settings entries when beat starts: change the time here, not in the admin.)
 REMINDER_AFTERNOON_TIME = os.environ.get("REMINDER_AFTERNOON_TIME", "16:00")
 _reminder_hour, _reminder_minute = (int(part) for part in REMINDER_AFTERNOON_TIME.split(":"))
+# A job that started and has neither succeeded nor failed after this long died half-way (a killed worker):
+# /healthz answers 503 with it under "unfinished_jobs". Per job, in seconds; the rest get the default.
+HEALTHZ_JOB_DEFAULT_MAX_SECONDS = 1800
+HEALTHZ_JOB_MAX_SECONDS = {"growth-rebuild": 4 * 3600, "stats-finalise": 3600}
 HEALTHZ_MAX_TICK_AGE = 180  # seconds; /healthz answers 503 when the beat tick or growth catch-up is older
 HEALTHZ_REQUIRE_JOBS = False
 CELERY_BEAT_SCHEDULE = {

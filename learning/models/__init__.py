@@ -2,10 +2,10 @@
 
 from learning.models.classes import Enrollment, TrainingClass
 from learning.models.journal import JournalEntry, JournalReview
-from learning.models.progress import LedgerEntry, LessonProgress
+from learning.models.progress import LedgerEntry, LessonProgress, WatchClock
 
 __all__ = [
     "Enrollment", "JournalEntry", "JournalReview",
-    "LedgerEntry", "LessonProgress",
+    "LedgerEntry", "LessonProgress", "WatchClock",
     "TrainingClass",
 ]

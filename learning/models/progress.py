@@ -30,6 +30,22 @@ class LessonProgress(models.Model):
         return f"{self.user_id} @ {self.page_id}: {self.effective_seconds:.0f}s"
 
 
+class WatchClock(models.Model):
+    """Per trainee: the wall-clock instant up to which watching has been credited, across every lesson,
+    tab and device (learning.plausibility.watch_clock). Locked by each crediting beat."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="+")
+    credited_until = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "观看时钟"
+        verbose_name_plural = "观看时钟"
+
+    def __str__(self):
+        return f"{self.user_id} until {self.credited_until}"
+
+
 class LedgerEntry(models.Model):
     """One credited activity. Never updated; the unique key makes a replay credit nothing twice."""
 

@@ -17,7 +17,7 @@ from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
 from core.api import DomainError
 from learning import plausibility, rules
 from learning.completion import requirements_met
-from learning.models import Enrollment, LedgerEntry, LessonProgress
+from learning.models import Enrollment, LedgerEntry, LessonProgress, WatchClock
 from learning.services.ledger import ledger_record
 
 
@@ -125,6 +125,24 @@ BEAT_FIELDS = ["effective_seconds", "position_seconds", "last_session", "last_be
                "completed_at", "updated_at"]
 
 
+def _against_the_watch_clock(*, user, claimed: float, now: dt.datetime) -> float:
+    """What of `claimed` the trainee's wall clock still allows (all lessons together); advances it. The
+    trainee's very first beat (a player's opening beat claims 0) starts the clock."""
+    clock = WatchClock.objects.select_for_update().filter(user_id=user.pk).first()
+    if clock is None:
+        try:
+            with transaction.atomic():  # a savepoint: another tab's first beat may insert it at the same time
+                clock = WatchClock.objects.create(user_id=user.pk)
+        except IntegrityError:
+            clock = WatchClock.objects.select_for_update().get(user_id=user.pk)
+    before = clock.credited_until
+    credited, clock.credited_until = plausibility.watch_clock(
+        claimed=claimed, now=now, credited_until=before, slack=rules.rule("heartbeat_slack_seconds"))
+    if clock.credited_until != before:
+        clock.save(update_fields=["credited_until"])
+    return credited
+
+
 def _locked_progress(*, user, page_id: int) -> LessonProgress:
     """The (user, page) progress row, locked for this transaction; created by the first beat."""
     progress = LessonProgress.objects.select_for_update().filter(user=user, page_id=page_id).first()
@@ -160,6 +178,7 @@ def progress_record(
 
     total = media_seconds(page)
     credited = plausibility.credited_seconds(watched=watched, total=total, effective=progress.effective_seconds)
+    credited = _against_the_watch_clock(user=user, claimed=credited, now=now)
     progress.effective_seconds = min(total, progress.effective_seconds + credited)
     progress.position_seconds = plausibility.clamped_position(position, total)
     progress.last_session, progress.last_beat_seq, progress.last_beat_at = session, seq, now

@@ -125,3 +125,32 @@ def test_a_database_failure_is_a_503(client, monkeypatch):
     assert status == 503
     assert body["database"] == "error" and "database" in body["problems"]
     assert body["beat_tick_age_seconds"] is None
+
+
+def test_a_job_that_started_and_never_finished_past_its_time_is_a_503(client):
+    """Hole 10 of the outside probe: a rebuild whose worker was killed half-way must not read "ok"."""
+    _ticks()
+    started = timezone.now()
+    jobs.job_started("stats-finalise")  # the worker dies here: no success, no failure recorded
+    jobs.job_started("growth-rebuild")
+    with jobs.job_run("stats-refresh"):
+        pass
+    with time_machine.travel(started + dt.timedelta(minutes=59), tick=False):
+        _ticks()
+        with jobs.job_run("stats-refresh"):
+            pass
+        assert _get(client) == (200, _get(client)[1]) and _get(client)[1]["unfinished_jobs"] == []
+    with time_machine.travel(started + dt.timedelta(minutes=61), tick=False):
+        _ticks()
+        with jobs.job_run("stats-refresh"):
+            pass
+        status, body = _get(client)
+    assert status == 503 and body["problems"] == ["job_unfinished"]
+    assert body["unfinished_jobs"] == ["stats-finalise"]  # the nightly rebuild may still run for 4 hours
+    with time_machine.travel(started + dt.timedelta(minutes=62), tick=False):
+        with pytest.raises(RuntimeError), jobs.job_run("stats-finalise"):
+            raise RuntimeError("the rerun fails, and says so")
+        _ticks()
+        with jobs.job_run("stats-refresh"):
+            pass
+        assert "stats-finalise" not in _get(client)[1]["unfinished_jobs"]  # failed is reported, not unfinished
