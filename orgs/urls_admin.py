@@ -4,6 +4,7 @@ deliberate-error test page is gone."""
 
 from django.http import Http404
 from django.urls import path
+from wagtail.admin.auth import require_admin_access
 
 from orgs.admin_trainees import ScopedSiteHistoryView
 
@@ -14,6 +15,7 @@ def _not_here(request):
 
 urlpatterns = [
     path("admin/failwhale/", _not_here),  # Wagtail's deliberate-500 test page: not on a real site
-    path("admin/reports/site-history/", ScopedSiteHistoryView.as_view()),
-    path("admin/reports/site-history/results/", ScopedSiteHistoryView.as_view(results_only=True)),
+    # Outside Wagtail's URL include, so its admin-access check is applied here, as Wagtail does.
+    path("admin/reports/site-history/", require_admin_access(ScopedSiteHistoryView.as_view())),
+    path("admin/reports/site-history/results/", require_admin_access(ScopedSiteHistoryView.as_view(results_only=True))),
 ]
