@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint bench mutants clean
+.PHONY: install run test lint audit bench mutants clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: install
 	elif [ "$$REQUIRE_BROWSER" = 1 ]; then echo "REQUIRE_BROWSER=1 but the JavaScript unit tests need Node.js 20 (node is missing)" >&2; exit 1; \
 	else echo "skipped the JavaScript unit tests: they need Node.js 20 — install it, then run: node --test tests/js/*.mjs"; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Security lint and known-vulnerability check (pip-audit needs pypi.org; it says when it could not check).
+audit: install
+	.ci/audit
 
 lint: install
 	$(BIN)/ruff check .
