@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from assessments import selectors, services
 from assessments.models import Quiz
-from core.api import ErrorOut
+from core.api import ERRORS
 
 router = Router(tags=["测验"])
 
@@ -66,7 +66,6 @@ class SavedOut(Schema):
     total: int
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 @router.post("/quizzes/{quiz_id}/attempts", response={201: AttemptOut, **ERRORS}, summary="开始或继续作答",

@@ -66,6 +66,8 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return error(request, 400, "invalid_json", _("请求体不是有效的 JSON。"))
     code = getattr(exc, "code", None) or {403: "forbidden", 404: "not_found", 429: "rate_limited"}.get(
         exc.status_code, "error"
     )

@@ -3,7 +3,7 @@ import staging, streamed CSV/XLSX exports, SVG charts, the bookkeeping of period
 
 from core import calendar, charts, import_staging, jobs
 from core.calendar import local_days, unconfirmed_years, year_days, year_from_query
-from core.errors import DomainError, ErrorOut
+from core.errors import ERRORS, DomainError, ErrorOut
 from core.exports import StreamingExportMixin, inert_text, xlsx_cell, xlsx_row
 from core.models import JobRun
 from core.spreadsheets import (
@@ -26,6 +26,6 @@ __all__ = [
     "import_staging", "Action", "ImportFileError", "Plan", "RowError", "XLSX_CONTENT_TYPE", "cell_text", "csv_lines", "extension_of", "is_blank", "read_table",
     "xlsx_lines",
     "StreamingExportMixin", "inert_text", "xlsx_cell", "xlsx_row",
-    "DomainError", "ErrorOut",
+    "DomainError", "ERRORS", "ErrorOut",
     "jobs", "JobRun",
 ]

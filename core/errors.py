@@ -24,3 +24,8 @@ class ErrorOut(Schema):
 
     code: str = Field(description="稳定的错误代码，例如 not_found、implausible_beat、no_attempts_left")
     message: str = Field(description="中文说明")
+
+
+# The error statuses every operation documents (malformed JSON 400, no or bad credentials 401, refused
+# 403, missing 404, a state conflict 409, invalid input 422, rate-limited 429): one table for all routers.
+ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 422, 429)}

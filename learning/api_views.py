@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from cms.models import CoursePage
-from core.api import ErrorOut
+from core.api import ERRORS
 from learning import rules, selectors, services
 from learning.plausibility import percent
 from learning.services.progress import media_seconds, required_seconds, trackable_page
@@ -84,7 +84,6 @@ class LedgerOut(Schema):
     occurred_at: dt.datetime
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @router.get("/daily/today", response={200: DailyOut, **ERRORS}, summary="今日（或最近一期）每日一课")

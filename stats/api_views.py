@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from core.api import DomainError, ErrorOut
+from core.api import ERRORS, DomainError
 from orgs.api import Organization, scope_roots
 from stats import selectors as selectors_stats
 
@@ -91,7 +91,6 @@ class AbsentOut(Schema):
     results: list[AbsentTraineeOut]
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _managed_organization(request, org_id: int) -> tuple[Organization, Organization]:
