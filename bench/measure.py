@@ -82,7 +82,7 @@ def beat_cost(samples: int = 30) -> dict:
 
     from bench.prepare import reset
     from cms import selectors as cms_selectors
-    from learning.models import LessonProgress
+    from learning.models import LessonProgress, WatchClock
     from learning.services.progress import media_seconds
 
     lesson = cms_selectors.current_daily_lesson()
@@ -102,6 +102,8 @@ def beat_cost(samples: int = 30) -> dict:
             if kind == "completing":
                 LessonProgress.objects.filter(user=user, page_id=lesson.pk).update(
                     last_beat_at=F("last_beat_at") - dt.timedelta(seconds=30))
+                WatchClock.objects.filter(user=user).update(  # as if the 30 s had passed for the trainee too
+                    credited_until=F("credited_until") - dt.timedelta(seconds=30))
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 response = client.post(url, {"session": session, "seq": seq, "position": position, "watched": watched},

@@ -107,9 +107,10 @@ def reset(user_ids: list[int], page_ids: list[int], quiz_ids: list[int]) -> None
     """Forget the scenario users' progress, credits and attempts on the pages and quizzes it uses,
     so every run starts from the same state (a bench database only: the ledger is append-only)."""
     from assessments.models import Attempt
-    from learning.models import LedgerEntry, LessonProgress
+    from learning.models import LedgerEntry, LessonProgress, WatchClock
 
     LessonProgress.objects.filter(user_id__in=user_ids, page_id__in=page_ids).delete()
+    WatchClock.objects.filter(user_id__in=user_ids).delete()  # each run's first beat starts the clock again
     LedgerEntry.objects.filter(user_id__in=user_ids, kind__in=["daily", "lesson", "case"], object_id__in=page_ids).delete()
     LedgerEntry.objects.filter(user_id__in=user_ids, kind="quiz", object_id__in=quiz_ids).delete()
     Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=quiz_ids).delete()

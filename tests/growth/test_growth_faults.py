@@ -10,6 +10,7 @@ import time
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Sum
@@ -21,7 +22,7 @@ from cms.models import LessonPage
 from config.celery import app
 from growth import services as growth
 from growth.models import GrowthRecord
-from learning.models import LedgerEntry, LessonProgress
+from learning.models import LedgerEntry, LessonProgress, WatchClock
 from tests.worker import free_port, own_redis, publishing_to, start_beat, start_worker, stop, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -43,16 +44,19 @@ def test_fifty_completions_with_the_broker_down_are_all_in_the_records_once_it_i
     users = list(User.objects.filter(username__startswith="trainee").exclude(username="trainee")
                  .order_by("username")[:10])
     lessons = _quick_lessons(5)
-    before = timezone.now() - dt.timedelta(seconds=300)
 
-    with publishing_to(url):  # nothing listens on `url`: every enqueue after commit fails
+    # Nothing listens on `url`: every enqueue after commit fails. The trainees watch their lessons one
+    # after another (an hour ago, on a clock the test moves): credited time never outruns the wall clock.
+    with publishing_to(url), time_machine.travel(timezone.now() - dt.timedelta(hours=1), tick=False) as clock:
         for user in users:
             client = Client()
             client.force_login(user)
+            WatchClock.objects.create(user=user, credited_until=timezone.now())
             for lesson in lessons:
-                LessonProgress.objects.create(user=user, page=lesson, last_beat_at=before, last_session="s",
-                                              last_beat_seq=1)
+                LessonProgress.objects.create(user=user, page=lesson, last_beat_at=timezone.now(),
+                                              last_session="s", last_beat_seq=1)
                 watched = lesson.video.duration if lesson.video else lesson.min_reading_seconds
+                clock.shift(watched)
                 response = client.post(
                     f"/api/v1/lessons/{lesson.pk}/heartbeat",
                     json.dumps({"session": "s" * 8, "seq": 1, "position": watched, "watched": watched}),

@@ -67,7 +67,7 @@ def test_two_final_heartbeats_at_once_complete_the_lesson_once():
 
     from assessments.models import Quiz
     from cms.models import DailyLessonPage
-    from learning.models import LessonProgress
+    from learning.models import LessonProgress, WatchClock
     from learning.services import HeartbeatRejected, progress_record
 
     call_command("load_demo_data", "--skip-index", verbosity=0)
@@ -76,6 +76,7 @@ def test_two_final_heartbeats_at_once_complete_the_lesson_once():
     Quiz.objects.filter(page=daily).delete()  # the video alone completes it
     start = timezone.now() - dt.timedelta(seconds=30)
     LessonProgress.objects.create(user=user, page=daily, last_beat_at=start, last_session="s", last_beat_seq=1)
+    WatchClock.objects.create(user=user, credited_until=start)  # that first beat started the trainee's clock
 
     def final_beat():
         try:
