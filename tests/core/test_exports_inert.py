@@ -2,15 +2,20 @@
 looks like a formula inert — CSV cells get a leading apostrophe, XLSX cells are strings, never formulas."""
 
 import csv
+import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
+from cms.models import DailyLessonPage
 from core.api import inert_text
 from orgs.api import TraineeProfile
 from stats.services import class_stats_rebuild
 from tests.assessments.test_stats import build_quiz, hand_built_attempts
+from tests.cms.factories import daily_lesson
 from tests.helpers import login, org
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +24,20 @@ PAYLOADS = ['=HYPERLINK("http://evil.example/","点我")', "+1+1", "-2+3", "@SUM
 STREET = "22010401"
 
 
+WORKDAY = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday, after 08:30
+
+
 @pytest.fixture
-def hostile_names():
+def on_a_workday():
+    """今日未学 lists people only on a workday with a lesson out: pin the clock to one, whatever the date."""
+    with time_machine.travel(WORKDAY, tick=False):
+        if not DailyLessonPage.objects.live().filter(lesson_date=WORKDAY.date()).exists():
+            daily_lesson(WORKDAY.date())
+        yield
+
+
+@pytest.fixture
+def hostile_names(on_a_workday):
     """The street's first trainees renamed to formula payloads."""
     profiles = list(TraineeProfile.objects.filter(organization__path__startswith=org(STREET).path)
                     .order_by("pk")[:len(PAYLOADS)])
