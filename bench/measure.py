@@ -238,7 +238,7 @@ IMPORT_PHONE_PREFIX = "19"  # 19 + 9 digits: valid mobile numbers no bench train
 def _import_cleanup(phones: list[str]) -> None:
     from django.contrib.auth.models import User
 
-    from learning.models import TraineeProfile
+    from orgs.api import TraineeProfile
 
     for offset in range(0, len(phones), 2000):
         chunk = phones[offset: offset + 2000]
@@ -251,7 +251,7 @@ def trainee_import(rows: int) -> dict:
     from openpyxl import Workbook
 
     from devtools.management.commands.bench_data import BENCH_ORG_CODE
-    from learning.models import Organization
+    from orgs.api import Organization
     from orgs.imports import read_rows, validate_rows
     from orgs.services import trainee_import as do_import
 
@@ -290,7 +290,7 @@ def export_admin(share: float = 0.1):
     from django.contrib.auth.models import Group, User
 
     from devtools.management.commands.bench_data import BENCH_ORG_CODE
-    from learning.models import OrgAdminRole, Organization, TraineeProfile
+    from orgs.api import OrgAdminRole, Organization, TraineeProfile
 
     user, created = User.objects.get_or_create(username="bench_export_admin", defaults={"first_name": "导出"})
     if created or not OrgAdminRole.objects.filter(user=user).exists():

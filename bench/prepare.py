@@ -52,7 +52,7 @@ def admins() -> dict[str, dict]:
     from django.contrib.auth.models import Group, User
 
     from devtools.management.commands.bench_data import BENCH_ORG_CODE, BENCH_PASSWORD
-    from learning.models import OrgAdminRole, Organization
+    from orgs.api import OrgAdminRole, Organization
 
     root = Organization.objects.get(code=BENCH_ORG_CODE)
     below = Organization.objects.filter(path__startswith=root.path)
@@ -135,8 +135,8 @@ def main(argv=None):
     from assessments.models import Quiz
     from cms import selectors as cms_selectors
     from devtools.management.commands.bench_data import BENCH_ORG_CODE
-    from learning.models import Organization
     from learning.services.progress import media_seconds
+    from orgs.api import Organization
 
     lesson = cms_selectors.current_daily_lesson()
     if lesson is None:

@@ -73,6 +73,7 @@ class Bench(Scenarios):
             "DATABASE_URL": database_url,
             "CELERY_BROKER_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
             "SECRET_KEY": "bench-" + "x" * 60,
+            "COLLEGE_INITIAL_PASSWORD": "Bench#Initial-2026",  # production requires one; a throwaway bench college
             "ALLOWED_HOSTS": "127.0.0.1",
             "STATIC_ROOT": str(ROOT / "var" / "bench" / "static"),
             "MEDIA_ROOT": str(self.work / "media"),
