@@ -18,13 +18,9 @@ from learning.models import TrainingClass
 from orgs.api import Organization, TraineeProfile, organizations_in_scope, scope_roots, under
 
 
-def members_condition(class_id: int, member_paths: list[str], user_field: str = "") -> Q:
-    """The filter "this user is named in the class or lies under one of its member organisations' paths".
-
-    `user_field` is the lookup from the filtered model to the user ("" on the user model itself,
-    "user__" on a model with a user foreign key)."""
-    named = Q(**{f"{user_field}named_classes": class_id})
-    return named | under(member_paths, f"{user_field}profile__organization__path")
+def members_condition(class_id: int, member_paths: list[str]) -> Q:
+    """The filter on users "named in the class, or under one of its member organisations' paths"."""
+    return Q(named_classes=class_id) | under(member_paths, "profile__organization__path")
 
 
 def members(training_class: TrainingClass, member_paths: list[str] | None = None) -> QuerySet:

@@ -128,13 +128,7 @@ BEAT_FIELDS = ["effective_seconds", "position_seconds", "last_session", "last_be
 def _against_the_watch_clock(*, user, claimed: float, now: dt.datetime) -> float:
     """What of `claimed` the trainee's wall clock still allows (all lessons together); advances it. The
     trainee's very first beat (a player's opening beat claims 0) starts the clock."""
-    clock = WatchClock.objects.select_for_update().filter(user_id=user.pk).first()
-    if clock is None:
-        try:
-            with transaction.atomic():  # a savepoint: another tab's first beat may insert it at the same time
-                clock = WatchClock.objects.create(user_id=user.pk)
-        except IntegrityError:
-            clock = WatchClock.objects.select_for_update().get(user_id=user.pk)
+    clock = _locked_row(WatchClock, user_id=user.pk)
     before = clock.credited_until
     credited, clock.credited_until = plausibility.watch_clock(
         claimed=claimed, now=now, credited_until=before, slack=rules.rule("heartbeat_slack_seconds"))
@@ -143,16 +137,21 @@ def _against_the_watch_clock(*, user, claimed: float, now: dt.datetime) -> float
     return credited
 
 
-def _locked_progress(*, user, page_id: int) -> LessonProgress:
-    """The (user, page) progress row, locked for this transaction; created by the first beat."""
-    progress = LessonProgress.objects.select_for_update().filter(user=user, page_id=page_id).first()
-    if progress is not None:
-        return progress
+def _locked_row(model, **key):
+    """The row of `model` with `key`, locked for this transaction; created (and so locked) if missing."""
+    row = model.objects.select_for_update().filter(**key).first()
+    if row is not None:
+        return row
     try:
         with transaction.atomic():  # a savepoint: another tab's first beat may insert it at the same time
-            return LessonProgress.objects.create(user=user, page_id=page_id)  # locked: we inserted it
+            return model.objects.create(**key)  # locked: we inserted it
     except IntegrityError:
-        return LessonProgress.objects.select_for_update().get(user=user, page_id=page_id)
+        return model.objects.select_for_update().get(**key)
+
+
+def _locked_progress(*, user, page_id: int) -> LessonProgress:
+    """The (user, page) progress row, locked for this transaction; created by the first beat."""
+    return _locked_row(LessonProgress, user=user, page_id=page_id)
 
 
 @transaction.atomic
