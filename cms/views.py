@@ -1,9 +1,11 @@
 """Thin views of the content layer: search and the friendly error pages."""
 
+import sys
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,4 +83,13 @@ def permission_denied(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """500, or 503 with Retry-After while the database is unreachable (a restart, a fail-over): the player
+    and the quiz page keep what they hold and send it again; nothing was half-written."""
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return render(request, "500.html", status=500)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": "unavailable", "message": _("服务暂时不可用，请稍后重试。")}, status=503)
+    else:
+        response = render(request, "500.html", status=503)
+    response["Retry-After"] = "5"
+    return response

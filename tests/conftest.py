@@ -87,6 +87,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Playwright's own string predicates (wait_for_function) are eval'd in the page, which the strict
+    Content-Security-Policy forbids: tests bypass it, except tests/core/test_csp.py, which checks it."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture(scope="session")
 def base_url():
     """Browser tests address `live_server.url`; this replaces pytest-playwright's fallback fixture, an
     instance method that pytest deprecates (and our warnings filter turns into an error)."""

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("COLLEGE_VAR_DIR", BASE_DIR / "var"))
@@ -13,6 +14,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS: list[str] = []
 
 INSTALLED_APPS = [
+    "csp",
     "core",
     "cms",
     "notifications",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_celery_beat",
+    "ninja",  # serves the API docs viewer (Swagger UI) from our own static files, not a CDN
     "allauth",
     "allauth.account",
     "django.contrib.admin",
@@ -66,7 +69,29 @@ MIDDLEWARE = [
     "orgs.middleware.AdminAccessDeniedMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "core.middleware.OutOfRangeIdMiddleware",  # an id beyond bigint is a 404, not a 500
+    "core.csp.CollegeCSPMiddleware",  # django-csp, with the admin prefixes' inline allowance
 ]
+
+# --- Content-Security-Policy (django-csp) ------------------------------------
+# Only this site's own files: no CDN, no inline script or style on trainee pages (core/csp.py relaxes
+# inline code under /admin/). tests/core/test_csp_browser.py loads the pages and counts violations.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -165,6 +190,7 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "zip"]
 WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media", "AUDIO_EXTENSIONS": [], "VIDEO_EXTENSIONS": ["mp4", "webm"]}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no request to gravatar.com (blocked on intranets): initials avatars
 WAGTAIL_MODERATION_ENABLED = True
 
 # Wagtail's own background work (search index, reference index, file deletion) goes to Celery.

@@ -20,6 +20,7 @@ function track(box) {
   const resume = parseFloat(box.dataset.resume) || 0;
   const status = box.querySelector("[data-tracker-status]");
   const bar = box.querySelector(".tracker-bar span");
+  bar.style.width = (parseInt(bar.parentNode.getAttribute("aria-valuenow"), 10) || 0) + "%";  // no style="" (CSP)
   const session = sessionId(Math.random(), Date.now());
   let queue = newQueue(), started = false, lastWall = null, lastMedia = null;
 
