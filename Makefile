@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint audit bench mutants clean
+.PHONY: install run test lint audit bench faults mutants clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ lint: install
 PRESET ?= small
 bench: install
 	$(BIN)/python -m bench.run --preset $(PRESET)
+
+# Faults with counts on private servers (PostgreSQL's initdb/pg_ctl and redis-server on PATH): see bench/faults.py.
+# `make test` runs it too where PostgreSQL and Redis are required (tests/config/test_faults.py).
+faults: install
+	$(BIN)/python -m bench.faults
 
 # Mutation testing of the rule modules (cosmic-ray), kill rate per module: see bench/mutants.py. Not in CI.
 mutants: install

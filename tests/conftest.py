@@ -35,6 +35,15 @@ def pytest_configure(config):
     config._shifted_clock = clock.start(os.environ.get("TEST_CLOCK") or None)
 
 
+def pytest_terminal_summary(terminalreporter):
+    from tests.helpers import COUNTS
+
+    if COUNTS:
+        terminalreporter.section("suite counts")
+        for line in COUNTS:
+            terminalreporter.write_line(line)
+
+
 def pytest_report_header(config):
     if config._shifted_clock:
         return f"shifted clock: the session starts at {config._shifted_clock.isoformat()} (TEST_CLOCK)"

@@ -28,13 +28,19 @@ WAGTAILSEARCH_BACKENDS = {
 }
 CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Rate limits (allauth) and sessions must be shared by every web process.
+# Rate limits (allauth, heartbeats) and sessions must be shared by every web process. While Redis is
+# away (a restart, a fail-over) the cache answers "nothing cached" instead of raising: sessions fall back
+# to PostgreSQL, rate limits let requests through (the watch clock still bounds credited time), and
+# trainees see no server error (bench/faults.py stops Redis for a minute under load and counts them).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": os.environ.get("CACHE_URL", CELERY_BROKER_URL),
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1},
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+RATELIMIT_FAIL_OPEN = True
 # Sessions read from Redis, written through to PostgreSQL: one query fewer on every signed-in request
 # (each heartbeat included) and nobody is logged out when Redis restarts.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -2,6 +2,8 @@
 every operation answers within its schema and never with a server error, whatever the input
 (14 operations × 2 tokens × up to 25 generated cases each, deterministic)."""
 
+from collections import Counter
+
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
@@ -17,12 +19,22 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from learning.services import api_token_create
+from tests.helpers import report
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 # No server error and every response as documented. Left out: "schema-valid input must be accepted" —
 # business rules beyond the schema (answers too long, an attempt already submitted) answer 4xx by design.
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 25
+FUZZED: Counter = Counter()  # cases run per (operation, token)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts():
+    yield
+    operations = {operation for operation, _ in FUZZED}
+    report(f"schemathesis: {sum(FUZZED.values())} cases over {len(operations)} API operations × "
+           f"{len(FUZZED) // max(1, len(operations))} tokens (checks: {', '.join(c.__name__ for c in CHECKS)})")
 
 
 @pytest.fixture(autouse=True)
@@ -47,4 +59,5 @@ def auth(request, db):
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 def test_the_api_never_errors_and_keeps_to_its_schema(case, auth):
+    FUZZED[(case.operation.label, auth["Authorization"])] += 1
     case.call_and_validate(headers=auth, checks=CHECKS)

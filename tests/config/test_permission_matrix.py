@@ -24,6 +24,7 @@ from learning.models import TrainingClass
 from learning.services import journal_create
 from notifications.models import Notification
 from orgs.api import OrgAdminRole, Organization, TraineeProfile
+from tests.helpers import report
 
 pytestmark = pytest.mark.django_db
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/", "/django-admin/login/")  # the last two redirect to the first
@@ -252,7 +253,7 @@ def test_every_page_of_ours_has_a_row_and_every_role_gets_what_its_row_says(worl
             tried += 1
             if got != want and not (want == "deny" and got == "login" and role == "anonymous"):
                 wrong.append(f"{role} GET {url}: {got}, expected {want}")
-    print(f"permission matrix: {len(ours)} page patterns × {len(ROLES)} roles = {tried} requests")
+    report(f"permission matrix: {len(ours)} page patterns × {len(ROLES)} roles = {tried} requests")
     assert wrong == []
 
 
@@ -273,7 +274,7 @@ def test_every_api_operation_has_a_row_and_every_role_gets_what_its_row_says(wor
             tried += 1
             if got != want:
                 wrong.append(f"{role} {method} {url}: {got}, expected {want}")
-    print(f"permission matrix: {len(operations)} API operations, {tried} requests")
+    report(f"permission matrix: {len(operations)} API operations, {tried} requests")
     assert wrong == []
 
 
