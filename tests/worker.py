@@ -39,12 +39,13 @@ def start_worker(*, broker_url: str | None = None, queue: str = "celery", log: P
     )
 
 
-def start_beat(*, broker_url: str, workdir: Path, at: dt.datetime | None = None) -> subprocess.Popen:
+def start_beat(*, broker_url: str, workdir: Path, at: dt.datetime | None = None, env: dict | None = None
+               ) -> subprocess.Popen:
     """A beat process (DatabaseScheduler, the test database); `at` starts its clock at that instant."""
     return subprocess.Popen(
         clock.command("celery", "-A", "config", "beat", "--loglevel=INFO", "--pidfile", str(workdir / "beat.pid"),
                       shifted=bool(at)),
-        cwd=ROOT, env=_env(broker_url, **(clock.child_offset(at) if at else {})),
+        cwd=ROOT, env=_env(broker_url, **(env or {}), **(clock.child_offset(at) if at else {})),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
@@ -100,19 +101,22 @@ def _listening(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def publishing_to(broker_url: str):
+def publishing_to(broker_url: str, transport_options: dict | None = None):
     """Make this test process really publish to `broker_url` (tests otherwise run Celery eagerly)."""
     from config.celery import app
 
-    saved = app.conf.task_always_eager, app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    saved = (app.conf.task_always_eager, app.conf.broker_url, os.environ.get("CELERY_BROKER_URL"),
+             app.conf.broker_transport_options)
     # Celery reads the CELERY_BROKER_URL environment variable before its own configuration.
     os.environ["CELERY_BROKER_URL"] = broker_url
     app.conf.task_always_eager, app.conf.broker_url = False, broker_url
+    app.conf.broker_transport_options = transport_options or saved[3]
     app._pool, app.amqp._producer_pool = None, None  # pools are keyed by the old URL
     try:
         yield app
     finally:
         app.conf.task_always_eager, app.conf.broker_url = saved[:2]
+        app.conf.broker_transport_options = saved[3]
         if saved[2] is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:

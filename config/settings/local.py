@@ -4,6 +4,7 @@ import os
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, VAR_DIR
+from .broker import filesystem_broker_options
 
 DEBUG = True
 SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-key-not-for-production")
@@ -23,19 +24,9 @@ DATABASES = {
     }
 }
 
-_BROKER_DIR = VAR_DIR / "celery-broker"
-for _sub in ("queue", "processed", "control"):
-    (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_BROKER_DIR / "queue"),
-        "data_folder_out": str(_BROKER_DIR / "queue"),
-        "processed_folder": str(_BROKER_DIR / "processed"),
-        "control_folder": str(_BROKER_DIR / "control"),
-        "store_processed": False,
-        "polling_interval": 0.1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(VAR_DIR / "celery-broker")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,11 +1,13 @@
 """`make test`: SQLite in memory by default; DATABASE_URL / CELERY_BROKER_URL switch to real services (CI)."""
 
 import os
+from pathlib import Path
 
 import dj_database_url
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR
+from .broker import filesystem_broker_options
 
 SECRET_KEY = "test-key-not-secret"
 ALLOWED_HOSTS = ["*"]
@@ -32,6 +34,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # killed worker is redelivered within seconds instead of Redis's default hour.
 if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ["CELERY_VISIBILITY_TIMEOUT"])}
+# …and the embedded-broker fault test points its worker at a folder of its own.
+if CELERY_BROKER_URL.startswith("filesystem") and os.environ.get("CELERY_BROKER_DIR"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(Path(os.environ["CELERY_BROKER_DIR"]))
 CELERY_TASK_EAGER_PROPAGATES = True
 # Wagtail's index updates run at once in tests; tests/config covers the Celery route explicitly.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
