@@ -6,7 +6,9 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, VAR_DIR
 from .broker import filesystem_broker_options
 
-DEBUG = True
+# A visitor sees what production shows (no technical 404 listing every URL pattern); COLLEGE_DEBUG=1 for
+# Django's debug pages while developing.
+DEBUG = os.environ.get("COLLEGE_DEBUG") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-key-not-for-production")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 SERVE_MEDIA = True

@@ -40,3 +40,16 @@ def test_production_refuses_to_start_without_an_initial_password_for_imported_ac
     refused = _production_check()
     assert refused.returncode != 0 and "Set the COLLEGE_INITIAL_PASSWORD environment variable." in refused.stderr
     assert _production_check(COLLEGE_INITIAL_PASSWORD="Chang3-me-2027").returncode == 0
+
+
+
+def _local_debug(**env) -> str:
+    return subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                           "print(settings.DEBUG)"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**{k: v for k, v in os.environ.items() if k != "COLLEGE_DEBUG"},
+                               "DJANGO_SETTINGS_MODULE": "config.settings.local", **env}).stdout.strip()
+
+
+def test_make_run_shows_visitors_the_production_error_pages_unless_debugging_is_asked_for():
+    assert _local_debug() == "False"  # no technical 404 listing every URL pattern
+    assert _local_debug(COLLEGE_DEBUG="1") == "True"
