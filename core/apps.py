@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "基础"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core.exports import make_wagtail_csv_inert
+
+        make_wagtail_csv_inert()

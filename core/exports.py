@@ -35,6 +35,23 @@ def inert_text(value):
     return value
 
 
+def make_wagtail_csv_inert():
+    """Wagtail's own CSV exports (its reports 站点历史, 页面存续时间, 锁定页面 and 工作流, redirects, form
+    submissions) write text as it is: Wagtail leaves formulas to the spreadsheet (its security notes),
+    while here every export is inert. Its XLSX already stores formula-like text as strings. Called
+    once, from CoreConfig.ready()."""
+    wagtail_preprocess = SpreadsheetExportMixin.preprocess_field_value
+    if getattr(wagtail_preprocess, "inert", False):
+        return
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = wagtail_preprocess(self, field, value, export_format)
+        return inert_text(value) if export_format == SpreadsheetExportMixin.FORMAT_CSV else value
+
+    preprocess_field_value.inert = True
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
+
+
 def xlsx_cell(sheet, value):
     """A write-only XLSX cell holding `value`; text is always a string cell (openpyxl would otherwise
     store "=…" as a live formula)."""
