@@ -22,7 +22,7 @@ from core.api import JobRun
 from core.api import calendar as workdays
 from growth.models import GrowthRecord, GrowthSnapshot
 from growth.streaks import streaks
-from learning.api import LedgerEntry, rule
+from learning.api import LedgerEntry, day_points, rule
 
 KIND_FIELDS = {
     LedgerEntry.Kind.DAILY: "daily_count",
@@ -90,7 +90,6 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
     first_monday, _ = _week_range(year)
     days = workdays.workdays_between(start, reference)
     position = {day: index for index, day in enumerate(days)}
-    cap = rule("daily_points_cap")
     target = Decimal(rule("annual_target_hours"))
 
     # Per trainee: [学时, 积分] within the year.
@@ -101,7 +100,7 @@ def _records_for(user_ids: list[int], year: int, today: dt.date, global_top: dic
     for uid, day, hours, points, entries in _plain_rows(_day_rows(user_ids, start, end + dt.timedelta(days=6))):
         active[uid].add(day)
         hours = hours or 0
-        capped = min(points or 0, cap)
+        capped = day_points(points)
         monday = mondays.get(day)
         if monday is None:
             monday = mondays[day] = day - dt.timedelta(days=day.weekday())

@@ -16,7 +16,7 @@ from learning.membership import classes_of
 from learning.membership import members as class_members
 from learning.models import Enrollment, JournalEntry, LedgerEntry, TrainingClass
 from learning.reminders import remind_not_done
-from learning.rules import quiz_credit, rule
+from learning.rules import day_points, quiz_credit, rule
 from learning.scores import exam_scores, register_exam_scores
 from learning.selectors import profile_of
 from learning.selectors_reports import percent, report_trainees
@@ -35,5 +35,5 @@ __all__ = [
     # for growth records and certificates, which follow the ledger
     "JournalEntry", "classes_of", "profile_of", "register_ledger_listener", "register_summary_figure",
     # for statistics
-    "Enrollment", "LedgerEntry", "TrainingClass", "class_members", "remind_not_done", "rule",
+    "Enrollment", "LedgerEntry", "TrainingClass", "class_members", "remind_not_done", "rule", "day_points",
 ]

@@ -35,6 +35,12 @@ def rule(name: str):
     return overrides.get(name, DEFAULTS[name])
 
 
+def day_points(points: int | None) -> int:
+    """积分 one calendar day counts for: what the ledger credited that day, up to the daily cap. The one
+    meaning of a trainee's 积分 (我的学习, 台账, 成长档案, the API and the statistics all use it)."""
+    return min(points or 0, rule("daily_points_cap"))
+
+
 def lesson_credit(credit_hours: Decimal) -> tuple[Decimal, int]:
     return Decimal(credit_hours), rule("lesson_points")
 

@@ -3,29 +3,35 @@
 from decimal import Decimal
 
 from django.db.models import Count, Sum
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 from wagtail.models import APIToken
 
 from cms import selectors as cms_selectors
 from cms.models import LessonPage
 from core.api import local_days, year_days
+from learning import rules
 from learning.membership import classes_of
 from learning.models import Enrollment, JournalEntry, LedgerEntry, LessonProgress, TrainingClass
 from orgs.api import TraineeProfile, in_scope, is_trainer_or_reviewer
 
 
 def year_totals(user, year: int | None = None) -> dict:
+    """学时, 积分 (each day's up to the daily cap: rules.day_points) and activities in `year`; one query.
+    `points_over_cap` is what the ledger credited beyond the caps, for the pages that explain it."""
     year = year or timezone.localdate().year
     start, end = local_days(*year_days(year))
-    totals = LedgerEntry.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end).aggregate(
-        credit_hours=Sum("credit_hours"), points=Sum("points"), activities=Count("id")
-    )
+    days = list(LedgerEntry.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end)
+                .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()))
+                .order_by().values("day").annotate(hours=Sum("credit_hours"), points=Sum("points"), n=Count("id")))
+    points = sum(rules.day_points(day["points"]) for day in days)
     return {
         "year": year,
-        "credit_hours": totals["credit_hours"] or Decimal("0"),
-        "points": totals["points"] or 0,
-        "activities": totals["activities"],
+        "credit_hours": sum((day["hours"] or Decimal("0") for day in days), Decimal("0")),
+        "points": points,
+        "points_over_cap": sum(day["points"] or 0 for day in days) - points,
+        "daily_points_cap": rules.rule("daily_points_cap"),
+        "activities": sum(day["n"] for day in days),
     }
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cms import selectors as cms_selectors
 from core.api import JobRun, local_days
-from learning.api import Enrollment, LedgerEntry, TrainingClass, class_members, exam_scores, rule
+from learning.api import Enrollment, LedgerEntry, TrainingClass, class_members, day_points, exam_scores
 from orgs.api import Organization, TraineeProfile, rolled_up
 from stats.models import ClassStats, OrgDailyStats
 
@@ -52,7 +52,6 @@ def _own_figures(day: dt.date) -> dict[int, dict]:
     per_kind = {f"n_{kind}": Count("id", filter=Q(kind=kind)) for kind in COUNT_FIELDS}
     daily = Count("id", filter=Q(kind=LedgerEntry.Kind.DAILY, object_id=lesson.pk)) if lesson else Count(
         "id", filter=Q(pk__in=[]))
-    cap = rule("daily_points_cap")
     rows = (LedgerEntry.objects.filter(occurred_at__gte=start, occurred_at__lt=end, user__profile__isnull=False,
                                        **counted)
             .order_by().values("user_id", "user__profile__organization_id")
@@ -62,7 +61,7 @@ def _own_figures(day: dt.date) -> dict[int, dict]:
         figures["active_trainees"] += 1
         figures["daily_done"] += 1 if row["daily"] else 0
         figures["credit_hours"] += row["hours"] or Decimal("0")
-        figures["points"] += min(row["points"] or 0, cap)
+        figures["points"] += day_points(row["points"])
         for kind, field in COUNT_FIELDS.items():
             figures[field] += row[f"n_{kind}"]
     return own

@@ -131,8 +131,11 @@ def test_history_totals_pagination_and_year_selector(client, trainee):
     assert first.context["page_obj"].paginator.num_pages == 3
     assert len(first.context["page_obj"].object_list) == 20
     totals = first.context["totals"]
-    assert (totals["credit_hours"], totals["points"], totals["activities"]) == (Decimal("22.5"), 90, 45)
+    # 90 积分 credited on one day count 10, the daily cap — the figure the growth page shows too — and the
+    # page says why the entries add up to more.
+    assert (totals["credit_hours"], totals["points"], totals["activities"]) == (Decimal("22.5"), 10, 45)
     html = first.content.decode()
+    assert "<strong>10</strong>" in html and "每日积分上限 10 分" in html and "超出的 80 分不计入" in html
     assert "第 1 / 3 页" in html and f"?year={year}&amp;page=2" in html
     assert f'<option value="{year - 2}">' in html  # years with entries are offered
 
