@@ -2,7 +2,8 @@
 trainers and administrators write — names, organisations, classes, journals, questions, page titles —
 then every page each role may open is loaded in Chromium. No payload may run (no dialog, no injected
 element, whatever the Content-Security-Policy says: the contexts bypass it, so escaping alone is
-tested), template syntax shows literally, and every cell of every export the admin roles reach is inert.
+tested), template syntax shows literally, no page requests another host (the policy does not hide one
+here either), and every cell of every export the admin roles reach is inert.
 
 The pages are derived from the permission matrix (every URL pattern of ours, with real ids; a role loads
 the GET pages its row says it may open), plus the Wagtail-served pages and a handful of Wagtail's admin.
@@ -199,7 +200,12 @@ class Crawl:
             self.dialogs.append(f"{role} {page.url}: {dialog.type} {dialog.message!r}")
             dialog.dismiss()
 
+        def on_request(request):  # the CSP is bypassed here, so a request to another host would really leave
+            if request.url.startswith("http") and urlsplit(request.url).hostname not in ("127.0.0.1", "localhost"):
+                self.problems.append(f"{role} {page.url}: requests another host: {request.url}")
+
         page.on("dialog", on_dialog)
+        page.on("request", on_request)
         for url in urls:
             self.check(role, url, page, page.goto(url, wait_until="load"))
         context.close()

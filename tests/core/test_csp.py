@@ -6,6 +6,7 @@ trainee and a trainer use and counts what Chromium refused.
 """
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -50,6 +51,15 @@ def enforced(browser):
 
 
 @pytest.fixture
+def elsewhere(enforced):
+    """Every request the pages make to a host other than this server (none may: intranets block them)."""
+    seen: list[str] = []
+    enforced.on("request", lambda r: urlsplit(r.url).hostname not in ("127.0.0.1", "localhost", None)
+                and r.url.startswith("http") and seen.append(r.url))
+    return seen
+
+
+@pytest.fixture
 def refused(enforced):
     """Everything Chromium refused under the policy, from the console and the violation events."""
     page = enforced
@@ -62,7 +72,8 @@ def refused(enforced):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_pages_trainees_and_trainers_use_load_with_no_violation(live_server, enforced, refused):
+def test_the_pages_trainees_and_trainers_use_load_with_no_violation_and_no_other_host(live_server, enforced, refused,
+                                                                                      elsewhere):
     call_command("load_demo_data", "--skip-index", verbosity=0)
     page, base = enforced, live_server.url
     quiz = Quiz.objects.filter(page__isnull=False).order_by("pk").first()
@@ -87,3 +98,4 @@ def test_the_pages_trainees_and_trainers_use_load_with_no_violation(live_server,
                 expect(page.locator(".swagger-ui .info .title")).to_contain_text("社区干部网络学院 API")
     page.goto("about:blank")
     assert refused == [], f"{len(refused)} refused under the policy: {sorted(set(refused))[:8]}"
+    assert elsewhere == [], f"requests to other hosts: {sorted(set(elsewhere))[:8]}"
