@@ -81,8 +81,8 @@ def answers_save(request, attempt_id: int, body: AnswersIn):
         if isinstance(value, str) and len(value) > 200 or isinstance(value, list) and len(value) > 6:
             raise services.QuizError("invalid_input", "答案过长。", 422)
     attempt = services.answers_save(user=request.user, attempt_id=attempt_id, answers=body.answers)
-    answered = sum(1 for v in attempt.answers.values() if v not in (None, "", []))
-    return {"saved_at": attempt.answers_saved_at, "answered": answered, "total": len(attempt.paper)}
+    return {"saved_at": attempt.answers_saved_at, "answered": selectors.answered_count(attempt),
+            "total": len(attempt.paper)}
 
 
 @router.post("/attempts/{attempt_id}/submit", response={200: AttemptOut, **ERRORS}, summary="提交答卷",

@@ -94,3 +94,14 @@ def quiz_state(quiz: Quiz, user) -> dict:
         "passed": any(a.passed for a in graded),
         "attempts_left": max(0, quiz.attempts_allowed - len(attempts)),
     }
+
+
+def answered_count(attempt: Attempt) -> int:
+    """Questions of the paper with an answer (an empty text or no option ticked is no answer)."""
+    return sum(1 for item in attempt.paper if attempt.answers.get(str(item["id"])) not in (None, "", []))
+
+
+def attempt_expired(attempt: Attempt, now=None) -> bool:
+    """Past its deadline (the time limit, or the quiz's close when that comes first)."""
+    now = now or timezone.now()
+    return attempt.effective_deadline is not None and now >= attempt.effective_deadline

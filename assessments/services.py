@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import selectors
 from assessments.grading import grade
 from assessments.models import Attempt, Quiz
 from assessments.paper import draw_paper, paper_questions
@@ -65,7 +66,7 @@ def _grade(attempt: Attempt, user, now: dt.datetime) -> Attempt:
 
 
 def _expired(attempt: Attempt, now: dt.datetime) -> bool:
-    return attempt.effective_deadline is not None and now >= attempt.effective_deadline
+    return selectors.attempt_expired(attempt, now)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from assessments import selectors, services
 from assessments.models import Question, Quiz
@@ -55,7 +56,16 @@ def attempt_page(request, attempt_id: int):
                 messages.error(request, error.message)
                 return redirect("assessments:attempt", attempt_id=attempt.pk)
             messages.warning(request, error.message)
+        else:
+            attempt.refresh_from_db()
+            unanswered = len(attempt.paper) - selectors.answered_count(attempt)
+            confirmed = "1" in (request.POST.get("confirm_unanswered"), request.POST.get("time_up"))
+            if unanswered and not confirmed and not selectors.attempt_expired(attempt):
+                # Nothing is spent yet: the answers are saved and the page asks once more, by the button.
+                return redirect(f"{reverse('assessments:attempt', args=[attempt.pk])}?confirm=1#submit")
         services.attempt_submit(user=request.user, attempt_id=attempt.pk)
         return redirect("assessments:attempt", attempt_id=attempt.pk)
     view = selectors.attempt_view(attempt)
-    return render(request, "assessments/attempt.html", {"attempt": view, "quiz": attempt.quiz})
+    unanswered = len(attempt.paper) - selectors.answered_count(attempt) if request.GET.get("confirm") == "1" else 0
+    return render(request, "assessments/attempt.html", {"attempt": view, "quiz": attempt.quiz,
+                                                        "unanswered": unanswered})

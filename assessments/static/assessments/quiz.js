@@ -86,7 +86,11 @@ function run(form) {
     const tick = function () {
       const s = secondsLeft(end, Date.now());
       countdown.textContent = countdownText(s);
-      if (s === 0) { clearInterval(handle); form.submit(); }
+      if (s === 0) {  // time is up: submit as it stands, without asking about unanswered questions
+        clearInterval(handle);
+        form.querySelector("[data-time-up]").value = "1";
+        form.submit();
+      }
     };
     handle = setInterval(tick, 1000);
     tick();
