@@ -6,6 +6,7 @@ from core.calendar import local_days, unconfirmed_years, year_days, year_from_qu
 from core.errors import ERRORS, DomainError, ErrorOut
 from core.exports import StreamingExportMixin, inert_text, xlsx_cell, xlsx_row
 from core.models import JobRun
+from core.policy import rankings_enabled, streaks_enabled, timed_reminders_enabled
 from core.spreadsheets import (
     XLSX_CONTENT_TYPE,
     Action,
@@ -28,4 +29,5 @@ __all__ = [
     "StreamingExportMixin", "inert_text", "xlsx_cell", "xlsx_row",
     "DomainError", "ERRORS", "ErrorOut",
     "jobs", "JobRun",
+    "rankings_enabled", "streaks_enabled", "timed_reminders_enabled",
 ]

@@ -1,9 +1,10 @@
 """core's data: the workday calendar's administrators' corrections (调休 makeup workdays, holidays the
 packages do not know), which years' schedules an administrator has confirmed as complete, and the
-bookkeeping of periodic jobs (JobRun)."""
+bookkeeping of periodic jobs (JobRun), and the deployment's policy switches (CollegePolicy)."""
 
 from django.conf import settings
 from django.db import models
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class WorkdayOverride(models.Model):
@@ -61,3 +62,22 @@ class JobRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+@register_setting(icon="cog")
+class CollegePolicy(BaseGenericSetting):
+    """Switches for the 2026 rules on government apps used by staff (国办函〔2026〕12号: no mandatory 打卡,
+    积分排名 or online-time counting; 学习时长 never a basis of appraisal). Each turns one feature off
+    everywhere it appears; the README says what a government deployment should choose."""
+
+    rankings_enabled = models.BooleanField(
+        "学时排行", default=True, help_text="关闭后，管理后台不再提供按人排名的学时排行报表及其导出。")
+    streaks_enabled = models.BooleanField(
+        "连续学习天数", default=True, help_text="关闭后，学员页面与接口不再显示连续学习（工作日）天数。")
+    timed_reminders_enabled = models.BooleanField(
+        "定时学习提醒", default=True,
+        help_text="关闭后，不再在固定时刻（08:30 发布通知、下午未学提醒）向学员推送每日一课提醒。")
+
+    class Meta:
+        verbose_name = "合规开关"
+        verbose_name_plural = "合规开关"

@@ -3,13 +3,14 @@ learning's scoped report framework (scope, filters, streaming CSV/XLSX export)."
 
 from decimal import Decimal
 
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 
-from core.api import year_days
+from core.api import rankings_enabled, year_days
 from growth import selectors
 from learning.api import (
     DateRangeFilter,
@@ -57,6 +58,11 @@ class HoursRankingView(ScopedReportView):
     export_headings = {"rank": _("排名"), "real_name": _("姓名"), "organization.name": _("所属组织"),
                        "hours": _("学时"), "points": _("积分"), "activities": _("学习次数")}
 
+    def dispatch(self, request, *args, **kwargs):
+        if not rankings_enabled(request):  # 合规开关: no ranking of people (国办函〔2026〕12号)
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
     def report_queryset(self, values):
         start, end = date_range_of(values)
         first, last = year_days(timezone.localdate().year)
@@ -80,7 +86,12 @@ def register_ranking_urls():
     ]
 
 
+class RankingMenuItem(ReportMenuItem):
+    def is_shown(self, request):
+        return rankings_enabled(request) and super().is_shown(request)
+
+
 @hooks.register("register_reports_menu_item")
 def register_ranking_menu_item():
-    return ReportMenuItem(_("学时排行"), reverse("growth_report_ranking"), name="hours-ranking", icon_name="pick",
-                          order=130)
+    return RankingMenuItem(_("学时排行"), reverse("growth_report_ranking"), name="hours-ranking", icon_name="pick",
+                           order=130)

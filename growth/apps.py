@@ -11,4 +11,4 @@ class GrowthConfig(AppConfig):
         from learning.api import register_ledger_listener, register_summary_figure
 
         register_ledger_listener(tasks.ledger_entry_committed)
-        register_summary_figure("streak", selectors.current_streak)
+        register_summary_figure("streak", selectors.shown_streak)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from certificates.api import certificates_of
 from core.api import calendar as workdays
-from core.api import charts, local_days, year_days
+from core.api import charts, local_days, streaks_enabled, year_days
 from growth.models import GrowthRecord, GrowthSnapshot
 from learning.api import JournalEntry, LedgerEntry, TrainingClass, report_trainees, rule
 from orgs.api import Organization, TraineeProfile, scoping
@@ -153,6 +153,11 @@ def growth_page(user_id: int, year: int, today: dt.date | None = None) -> dict:
         "journals": journals_of(user_id, year),
         "journal_limit": JOURNAL_LIMIT,
     }
+
+
+def shown_streak(user) -> int | None:
+    """The streak the pages and the API show: None when the deployment switched streaks off (合规开关)."""
+    return current_streak(user) if streaks_enabled() else None
 
 
 def current_streak(user, today: dt.date | None = None) -> int:

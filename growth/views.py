@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core.api import year_from_query
+from core.api import streaks_enabled, year_from_query
 from growth import selectors
 from learning.api import profile_of
 
@@ -33,5 +33,5 @@ def growth(request, user_id: int | None = None):
     if error:
         context["error"] = error
         return render(request, "growth/growth.html", context, status=400)
-    context.update(selectors.growth_page(subject.pk, year))
+    context.update(selectors.growth_page(subject.pk, year), streaks_enabled=streaks_enabled(request))
     return render(request, "growth/growth.html", context)

@@ -40,7 +40,7 @@ class SummaryOut(Schema):
     year: int
     credit_hours: Decimal
     points: int
-    streak: int
+    streak: int | None = Field(None, description="连续学习（工作日）；部署关闭该统计时为 null")
     today_done: bool
     enrollments: int
     courses_completed: int

@@ -15,7 +15,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from core.api import jobs
+from core.api import jobs, timed_reminders_enabled
 from learning import reminders
 from notifications.api import NotifyResult
 
@@ -39,12 +39,16 @@ def _checked(result: NotifyResult) -> int:
 @shared_task(**RETRY)
 def daily_out_task() -> int:
     with jobs.job_run("daily-out"):
+        if not timed_reminders_enabled():  # 合规开关: no push at a fixed time of day
+            return 0
         return _checked(reminders.send_daily_out(timezone.now()))
 
 
 @shared_task(**RETRY)
 def daily_reminder_task() -> int:
     with jobs.job_run("daily-reminder"):
+        if not timed_reminders_enabled():
+            return 0
         return _checked(reminders.send_daily_reminder(timezone.now()))
 
 

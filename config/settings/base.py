@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "assessments",
     "stats",
     "wagtail.contrib.forms",
+    "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.embeds",

@@ -4,7 +4,7 @@ paper, a confirmed one or the countdown reaching zero submits at once."""
 import pytest
 
 from assessments.models import Attempt
-from tests.assessments.test_attempts import client_for, lesson_quiz, right_answers, start  # noqa: F401
+from tests.assessments.test_attempts import client_for, right_answers, start
 
 pytestmark = pytest.mark.django_db
 

@@ -49,12 +49,6 @@ def right_answers(attempt_json):
     return answers
 
 
-@pytest.fixture
-def lesson_quiz():
-    _, questions = question_bank(count=8)
-    return quiz_on(LessonPage.objects.live().first(), questions)
-
-
 def test_the_paper_carries_no_key_score_or_explanation_before_review(lesson_quiz):
     client = client_for()
     body = start(client, lesson_quiz)
