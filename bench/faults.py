@@ -465,6 +465,7 @@ def main(argv=None) -> int:
         "statuses": {f"{w} {s}": n for (w, s), n in sorted(statuses.items())},
         "converged_seconds": None if converged is None else round(converged, 1),
         "timeline": log, "samples": tally.samples, **counts,
+        "acknowledged": sum(n for (_, s), n in statuses.items() if s in (200, 201)),
     }
     lost = counts["lost_watch"] + counts["lost_completions"] + counts["lost_quiz"]
     duplicated = counts["duplicated_credits"] + counts["replays_that_credited"]
@@ -478,7 +479,6 @@ def main(argv=None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1))
     print(json.dumps(result, ensure_ascii=False))
-    result["acknowledged"] = sum(n for (_, s), n in statuses.items() if s in (200, 201))
     ran = result["acknowledged"] > result["events"] / 2 and tally.submitted  # not a load of refusals
     if not ran:
         print(f"the load did not run: {result['acknowledged']} of {result['events']} acknowledged; "
