@@ -1,4 +1,4 @@
-"""`make faults`: ~10,000 heartbeat, quiz and credit events while the Celery worker is killed, the broker is
+"""`make faults`: thousands of heartbeat, quiz and credit events while the Celery worker is killed, the broker is
 down for a minute and PostgreSQL restarts — then count what was lost and what was credited twice.
 
 Everything runs on private servers started here on spare ports (never the shared ones): a PostgreSQL
