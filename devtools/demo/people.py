@@ -78,8 +78,13 @@ def ensure_editorial_setup(home: Page) -> tuple[Group, Group]:
         p for p in Permission.objects.filter(content_type__app_label="cms", codename__in=[
             "add_track", "change_track", "add_trainer", "change_trainer"])
     ]
-    trainers.permissions.add(*admin_access, *snippet_perms)
-    reviewers.permissions.add(*admin_access, *snippet_perms)
+    # The question-bank permissions assessments' migration 0002 grants (again here: a flushed test database
+    # keeps the migrations' effects only if the loader restores them).
+    bank_perms = list(Permission.objects.filter(content_type__app_label="assessments", codename__in=[
+        f"{action}_{model}" for model in ("questionbank", "question", "quiz")
+        for action in ("add", "change", "delete", "view")]))
+    trainers.permissions.add(*admin_access, *snippet_perms, *bank_perms)
+    reviewers.permissions.add(*admin_access, *snippet_perms, *bank_perms)
     page_ct = ContentType.objects.get_for_model(Page)
     for group, codes in ((trainers, ["add_page", "change_page"]), (reviewers, ["add_page", "change_page", "publish_page"])):
         for code in codes:
