@@ -101,6 +101,10 @@ def answered_count(attempt: Attempt) -> int:
     return sum(1 for item in attempt.paper if attempt.answers.get(str(item["id"])) not in (None, "", []))
 
 
+def unanswered_count(attempt: Attempt) -> int:
+    return len(attempt.paper) - answered_count(attempt)
+
+
 def attempt_expired(attempt: Attempt, now=None) -> bool:
     """Past its deadline (the time limit, or the quiz's close when that comes first)."""
     now = now or timezone.now()

@@ -49,23 +49,21 @@ def attempt_page(request, attempt_id: int):
     if request.method == "POST":
         try:
             if attempt.status != attempt.Status.GRADED and request.POST.get("save_form") == "1":
-                services.answers_save(user=request.user, attempt_id=attempt.pk,
-                                      answers=_answers_from_form(attempt, request.POST))
+                attempt = services.answers_save(user=request.user, attempt_id=attempt.pk,
+                                                answers=_answers_from_form(attempt, request.POST))
         except services.QuizError as error:
             if error.code != "time_over":  # late: grade what was saved in time
                 messages.error(request, error.message)
                 return redirect("assessments:attempt", attempt_id=attempt.pk)
             messages.warning(request, error.message)
         else:
-            attempt.refresh_from_db()
-            unanswered = len(attempt.paper) - selectors.answered_count(attempt)
             confirmed = "1" in (request.POST.get("confirm_unanswered"), request.POST.get("time_up"))
-            if unanswered and not confirmed and not selectors.attempt_expired(attempt):
+            if selectors.unanswered_count(attempt) and not confirmed and not selectors.attempt_expired(attempt):
                 # Nothing is spent yet: the answers are saved and the page asks once more, by the button.
                 return redirect(f"{reverse('assessments:attempt', args=[attempt.pk])}?confirm=1#submit")
         services.attempt_submit(user=request.user, attempt_id=attempt.pk)
         return redirect("assessments:attempt", attempt_id=attempt.pk)
     view = selectors.attempt_view(attempt)
-    unanswered = len(attempt.paper) - selectors.answered_count(attempt) if request.GET.get("confirm") == "1" else 0
+    unanswered = selectors.unanswered_count(attempt) if request.GET.get("confirm") == "1" else 0
     return render(request, "assessments/attempt.html", {"attempt": view, "quiz": attempt.quiz,
                                                         "unanswered": unanswered})
