@@ -6,17 +6,21 @@ migration 0002). Question forms are validated by `Question.clean`, i.e. by
 Listings carry links to the XLSX import/export and to each quiz's statistics.
 """
 
+from django import forms
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
+from wagtail.snippets.views import chooser as snippet_choosers
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from assessments.admin_import import can_export, can_import
 from assessments.models import Question, QuestionBank, Quiz
 from assessments.stats import can_view_stats
+from cms.api import search_segmented
 
 
 def _import_button(url: str) -> HeaderButton:
@@ -72,6 +76,38 @@ class QuizIndexView(IndexView):
         return buttons + super().get_list_buttons(instance)
 
 
+class QuestionSearchForm(BaseFilterForm):
+    """The quiz builder's question chooser searches like the site search: the query is segmented into
+    Chinese words and each must occur among the question's indexed words (`Question.search_segmented`),
+    so 网格 finds 社区网格员. Wagtail's default chooser searches the plain index, where a whole run of
+    Chinese characters is one token, and finds nothing."""
+
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("题干、选项、解析或标签中的词")}))
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects, _words = search_segmented(objects, query)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class QuestionChooseView(snippet_choosers.ChooseView):
+    filter_form_class = QuestionSearchForm
+
+
+class QuestionChooseResultsView(snippet_choosers.ChooseResultsView):
+    filter_form_class = QuestionSearchForm
+
+
+class QuestionChooserViewSet(snippet_choosers.SnippetChooserViewSet):
+    choose_view_class = QuestionChooseView
+    choose_results_view_class = QuestionChooseResultsView
+
+
 class QuestionBankViewSet(SnippetViewSet):
     model = QuestionBank
     icon = "folder-open-1"
@@ -87,6 +123,7 @@ class QuestionViewSet(SnippetViewSet):
     icon = "help"
     url_prefix = "assessments/questions"
     index_view_class = QuestionIndexView
+    chooser_viewset_class = QuestionChooserViewSet
     list_display = ["kind", "stem", "bank", "difficulty", "score"]
     list_filter = ["bank", "kind", "difficulty"]
     # The ORM's icontains finds any Chinese substring and sees imported questions at once.

@@ -52,7 +52,20 @@ def terms(text: str) -> list[str]:
 
 
 def segmented(*texts: str) -> str:
+    """The text a model indexes in its extra `search_segmented` SearchField."""
     return " ".join(terms(" ".join(t for t in texts if t)))
+
+
+def search_segmented(queryset, query: str):
+    """`queryset` (of an indexed model declaring a `search_segmented` SearchField) narrowed to what
+    matches every segmented word of `query`, through the search backend: (results, words). Results
+    are a lazy search result set (sliceable, countable); nothing when the query has no words."""
+    from wagtail.search.backends import get_search_backend
+
+    words = terms(query)
+    if not words:
+        return queryset.none(), words
+    return get_search_backend().search(" ".join(words), queryset, operator="and"), words
 
 
 def excerpt(text: str, words: list[str], width: int = 36) -> str:

@@ -3,9 +3,12 @@
 import datetime as dt
 
 from django.core.cache import cache
+from django.db.models import Prefetch
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from cms import covers
 from cms import search as segmenter
 from cms.models import CasePage, CoursePage, DailyLessonPage, Track
 from cms.models.daily import PUBLISH_TIME
@@ -25,6 +28,16 @@ def expected_daily_lesson(day: dt.date) -> DailyLessonPage | None:
     day off (weekend, holiday — by the workday calendar, even if a lesson was published) or without one.
     The one rule behind the 16:00 reminder, 今日未学 and the 08:30 notice."""
     return daily_lesson_for(day) if workdays.is_workday(day) else None
+
+
+def daily_lesson_pending(day: dt.date) -> tuple[DailyLessonPage | None, dt.datetime | None]:
+    """(the lesson for `day` that is not live yet, when it is scheduled to go live — None when nobody
+    scheduled it); (None, None) when `day` has no such lesson. For saying why a day has no lesson out."""
+    page = DailyLessonPage.objects.filter(lesson_date=day, live=False).first()
+    if page is None:
+        return None, None
+    revision = page.scheduled_revision
+    return page, revision.approved_go_live_at if revision else None
 
 
 def latest_daily_lesson(*, before: dt.date) -> DailyLessonPage | None:
@@ -113,10 +126,19 @@ def daily_neighbours(lesson: DailyLessonPage) -> dict:
     return neighbours
 
 
+def with_cover(pages):
+    """`pages` (courses or cases) with each cover and the cover renditions the cards use: two queries
+    for the whole list, however many cards it holds."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=covers.CARD_FILTER_SPECS)
+    return pages.select_related("cover").prefetch_related(
+        Prefetch("cover__renditions", queryset=renditions, to_attr="prefetched_renditions")
+    )
+
+
 def featured_case(today: dt.date | None = None) -> CasePage | None:
     today = today or timezone.localdate()
     return (
-        CasePage.objects.live()
+        with_cover(CasePage.objects.live())
         .filter(featured_week__lte=today)
         .select_related("track")
         .order_by("-featured_week", "-first_published_at")
@@ -125,11 +147,7 @@ def featured_case(today: dt.date | None = None) -> CasePage | None:
 
 
 def latest_courses(limit: int = 6) -> list[CoursePage]:
-    return list(
-        CoursePage.objects.live()
-        .select_related("track", "cover")
-        .order_by("-first_published_at")[:limit]
-    )
+    return list(with_cover(CoursePage.objects.live()).select_related("track").order_by("-first_published_at")[:limit])
 
 
 def home_context() -> dict:
@@ -142,7 +160,9 @@ def home_context() -> dict:
 
 
 def cases_filtered(library: Page, *, track: str = "", tag: str = "", region: str = ""):
-    cases = CasePage.objects.live().child_of(library).select_related("track").order_by("-featured_week", "title")
+    cases = (
+        with_cover(CasePage.objects.live().child_of(library)).select_related("track").order_by("-featured_week", "title")
+    )
     if track:
         cases = cases.filter(track__slug=track)
     if tag:
@@ -166,8 +186,5 @@ def search_pages(query: str):
     """
     from cms.models import LessonPage
 
-    words = segmenter.terms(query)
-    if not words:
-        return Page.objects.none(), words
     pages = Page.objects.live().type(CoursePage, LessonPage, DailyLessonPage, CasePage)
-    return pages.search(" ".join(words), operator="and"), words
+    return segmenter.search_segmented(pages, query)

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import pwa
 from cms import views as cms_views
 from config import health
 from config.api import api
@@ -21,6 +22,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", cms_views.search, name="search"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),  # the installable app
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),  # at the root: its scope is the whole site
+    path("offline/", pwa.offline, name="pwa_offline"),
+    path("display/", pwa.display_mode, name="display_mode"),  # 大字模式 on/off
     path("daily/today/", cms_views.daily_today, name="daily_today"),  # the 08:30 entry point, one cached redirect
     path("daily/<slug:slug>/", cms_views.daily_lesson),  # the lesson itself without walking the page tree
     path("api/v1/", api.urls),

@@ -3,6 +3,8 @@
 - The listing (and the snippet chooser) shows only classes organised inside the admin's subtree;
   any other class's edit, delete, copy, usage or history URL answers 404 (superusers see everything).
 - The form offers only organisations in scope; saving a class outside the scope is refused.
+- 指定学员 are picked from the trainees in scope, each shown as 姓名（组织）· 用户名, with a search box that
+  filters the list by name, username, phone or organisation as one types (the list stays server-scoped).
 - After a class is created or edited, enrollment sync runs in Celery once the transaction commits.
 """
 
@@ -50,7 +52,49 @@ class TrainingClassPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(TrainingClass, TrainingClassPermissionPolicy(TrainingClass))
 
 
+def _member_search_text(user) -> str:
+    profile = getattr(user, "profile", None)  # staff accounts have none
+    parts = [user.username] + ([profile.real_name, profile.phone or "", profile.organization.name] if profile else [])
+    return " ".join(part for part in parts if part).lower()
+
+
+class SearchableCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes under a search box: typing hides the people whose name, username, phone or
+    organisation (`data-search` on each box) does not contain the text; ticked people stay visible."""
+
+    template_name = "learning/admin/widgets/searchable_checkboxes.html"
+
+    def __init__(self, *args, search_text=_member_search_text, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search_text = search_text
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-search"] = self.search_text(instance)
+        return option
+
+    @property
+    def media(self):
+        return forms.Media(js=["learning/admin/searchable_checkboxes.js"],
+                           css={"all": ["learning/admin/searchable_checkboxes.css"]})
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        profile = getattr(user, "profile", None)
+        if profile is None:
+            return user.username
+        return f"{profile.real_name}（{profile.organization.name}）· {user.username}"
+
+
 class TrainingClassForm(WagtailAdminModelForm):
+    member_users = MemberChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label=gettext_lazy("指定学员"),
+        widget=SearchableCheckboxSelectMultiple,
+        help_text=gettext_lazy("参训组织以外、需要单独指定的学员。可按姓名、用户名、手机号或组织查找。"))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
@@ -69,7 +113,8 @@ class TrainingClassForm(WagtailAdminModelForm):
             users = users.filter(
                 Q(profile__organization__in=scope.values("pk")) | Q(pk__in=current_users.values("pk"))
             )
-        self.fields["member_users"].queryset = users.select_related("profile").order_by("username")
+        self.fields["member_users"].queryset = users.select_related("profile__organization").order_by(
+            "profile__organization__path", "profile__real_name", "username")
 
     def clean(self):
         cleaned = super().clean()

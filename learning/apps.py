@@ -7,7 +7,10 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cms.home import register_home_panel
+        from learning.home import today_panel
         from learning.services import classes_sync_for_moved_members
         from orgs.api import register_members_moved
 
         register_members_moved(classes_sync_for_moved_members)
+        register_home_panel(today_panel)

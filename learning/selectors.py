@@ -101,6 +101,12 @@ def classes_overview(user, enrollments: list[dict]) -> list[dict]:
     return result
 
 
+def next_class_deadline(user) -> TrainingClass | None:
+    """The trainee's class that ends soonest from today on (its 结业日期 is the next deadline)."""
+    today = timezone.localdate()
+    return min((c for c in classes_of(user.pk) if c.ends_on and c.ends_on >= today), key=lambda c: c.ends_on, default=None)
+
+
 def continue_learning(user) -> LessonProgress | None:
     return (
         LessonProgress.objects.filter(user=user, completed_at__isnull=True, page__live=True)
@@ -149,6 +155,14 @@ def resume_point(user) -> dict | None:
 
 def lesson_progress(user, page_id: int) -> LessonProgress | None:
     return LessonProgress.objects.filter(user=user, page_id=page_id).first()
+
+
+def completed_lesson_ids(user, page_ids) -> set[int]:
+    """Which of these lessons the trainee has finished (学完), in one query whatever their number."""
+    if not user.is_authenticated:
+        return set()
+    return set(LessonProgress.objects.filter(user=user, page_id__in=list(page_ids), completed_at__isnull=False)
+               .values_list("page_id", flat=True))
 
 
 def profile_of(user) -> TraineeProfile | None:

@@ -126,6 +126,7 @@ def course_enrollment(request, course_id: int):
 
 JOURNAL_PAGE_SIZE = 10
 JOURNAL_DRAFT_KEY = "journal_draft:%d"  # the text of a refused entry, offered again on the page
+JOURNAL_ERROR_KEY = "journal_error:%d"  # why it was refused, shown under the text box (where the page lands)
 
 
 @login_required
@@ -138,20 +139,22 @@ def me_journal(request):
 @login_required
 @require_POST
 def journal_new(request, page_id: int):
-    """The form `{% journal_form page %}` puts on content pages: back to the page with a message.
+    """The form `{% journal_form page %}` puts on content pages: back to the page, at the form.
 
-    A refused entry saves nothing; its text waits in the session so the form offers it again."""
+    A refused entry saves nothing; its text and the reason wait in the session so the form offers the
+    text again with the reason under it (not in the messages at the top, out of sight of #journal)."""
     page = journal_page(page_id)
     if page is None:
         raise Http404
     body = request.POST.get("body", "")
-    draft_key = JOURNAL_DRAFT_KEY % page.pk
+    draft_key, error_key = JOURNAL_DRAFT_KEY % page.pk, JOURNAL_ERROR_KEY % page.pk
     try:
         services.journal_create(user=request.user, page=page, body=body)
     except services.JournalError as error:
-        messages.error(request, error.message)
         request.session[draft_key] = body[: BODY_MAX_LENGTH * 2]  # enough to trim, never unbounded
+        request.session[error_key] = error.message
     else:
         request.session.pop(draft_key, None)
+        request.session.pop(error_key, None)
         messages.success(request, _("学习日志已提交，评价后会通知你。"))
     return redirect(page.url + "#journal")

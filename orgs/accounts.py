@@ -7,3 +7,4 @@ from django.conf import settings
 class CollegeAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return settings.COLLEGE_OPEN_SIGNUP
+

@@ -4,10 +4,11 @@ Everything here is for organisation administrators (`learning.scoping`): the adm
 per scope root (superusers: the tree's roots) with today's 参学率 and 今日一课完成率, a 30-day trend and
 the child organisations ranked; `/admin/stats/orgs/<id>/` drills down one level at a time (at a leaf,
 the members with today's status); `/admin/stats/absent/` lists the trainees who have not finished
-today's lesson, exports them and reminds them. An organisation outside the user's scope answers 404
-like a missing one; a user without any scope gets 403. Figures come from the `OrgDailyStats`
-projection (`learning.selectors_stats`), so each page costs the same few queries for 10 or 10,000
-organisations.
+today's lesson (`cms.expected_daily_lesson`: a workday's live lesson), exports them and reminds them;
+it names the day and the lesson, and when there is none says why (a day off, before 08:30, not
+scheduled). An organisation outside the user's scope answers 404 like a missing one; a user without
+any scope gets 403. Figures come from the `OrgDailyStats` projection (`learning.selectors_stats`), so
+each page costs the same few queries for 10 or 10,000 organisations.
 """
 
 import datetime as dt
@@ -30,6 +31,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from cms import api as cms
 from core.api import StreamingExportMixin, charts
 from core.api import calendar as workdays
 from orgs.api import Organization, is_org_admin
@@ -191,10 +193,11 @@ class AbsentTraineesView(StreamingExportMixin, ReportView):
         Column("organization", label=gettext_lazy("所属组织")),
         Column("position", label=gettext_lazy("岗位"), accessor="get_position_display"),
     ]
-    list_export = ["real_name", "phone", "organization", "get_position_display"]
+    # The day and the lesson on every row: exports of several days can be put together and still read.
+    list_export = ["real_name", "phone", "organization", "get_position_display", "absent_day", "lesson_title"]
     export_headings = {"real_name": gettext_lazy("姓名"), "phone": gettext_lazy("手机号"),
-                       "organization": gettext_lazy("所属组织"), "get_position_display": gettext_lazy("岗位")}
-    export_sheet_title = gettext_lazy("今日未学")
+                       "organization": gettext_lazy("所属组织"), "get_position_display": gettext_lazy("岗位"),
+                       "absent_day": gettext_lazy("日期"), "lesson_title": gettext_lazy("每日一课")}
 
     def dispatch(self, request, *args, **kwargs):
         if denied := _forbidden(request.user):
@@ -225,11 +228,25 @@ class AbsentTraineesView(StreamingExportMixin, ReportView):
     def get_filtered_queryset(self):
         return self.absent[1]
 
+    @property
+    def export_sheet_title(self) -> str:
+        return f"{_('今日未学')} {self.day:%Y-%m-%d}"
+
+    def to_row_dict(self, item):
+        row = {field: getattr(item, field) for field in ("real_name", "phone", "organization")}
+        lesson = self.absent[0]  # rows exist only when there is a lesson
+        return {**row, "get_position_display": item.get_position_display(), "absent_day": self.day,
+                "lesson_title": lesson.title if lesson else ""}
+
     def get_filename(self):
         return f"absent-{self.scope[0].code or self.scope[0].pk}-{self.day:%Y%m%d}"
 
+    def get_page_subtitle(self):
+        return _day_label(self.day)
+
     def get_breadcrumbs_items(self):
-        return [{"url": reverse("wagtailadmin_home"), "label": _("首页")}, {"url": "", "label": _("今日未学")}]
+        return [{"url": reverse("wagtailadmin_home"), "label": _("首页")},
+                {"url": "", "label": _("今日未学"), "sublabel": self.get_page_subtitle()}]
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
@@ -238,6 +255,7 @@ class AbsentTraineesView(StreamingExportMixin, ReportView):
         context.update({
             "organization": org,
             "lesson": lesson,
+            "day": self.day,
             "calendar_day": workdays.calendar_day(self.day),
             "day_label": _day_label(self.day),
             "chooser_options": organization_options(self.request.user, org, self.scope[1]),
@@ -246,6 +264,10 @@ class AbsentTraineesView(StreamingExportMixin, ReportView):
         })
         if not context["object_list"]:
             context["members"] = selectors_stats.trainee_count(org) if lesson else None
+            if lesson is None and context["calendar_day"].is_workday:
+                now = timezone.localtime()
+                context["before_publish"] = now.date() == self.day and now.time() < cms.PUBLISH_TIME
+                context["pending"], context["pending_go_live"] = cms.daily_lesson_pending(self.day)
         return context
 
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.db.models import BooleanField, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
-from cms import selectors as cms_selectors
+from cms import api as cms
 from learning.api import LedgerEntry
 from orgs.api import Organization, TraineeProfile, scope_roots
 from stats.models import OrgDailyStats
@@ -87,7 +87,7 @@ def absent_trainees(org: Organization, day: dt.date | None = None) -> tuple[obje
     (weekend, holiday — by the workday calendar, even if a lesson was published) or with no lesson that
     day the list is empty: (None, nothing)."""
     day = day or timezone.localdate()
-    lesson = cms_selectors.expected_daily_lesson(day)
+    lesson = cms.expected_daily_lesson(day)
     members = (TraineeProfile.objects.filter(organization__path__startswith=org.path, user__is_active=True)
                .select_related("user", "organization").order_by("organization__path", "real_name", "pk"))
     if lesson is None:
@@ -126,7 +126,7 @@ def members_today(org: Organization, day: dt.date | None = None) -> tuple[object
     """(the day's daily lesson, the organisation's own trainees annotated `done` — finished the lesson).
     Without a lesson that day every `done` is False."""
     day = day or timezone.localdate()
-    lesson = cms_selectors.daily_lesson_for(day)
+    lesson = cms.daily_lesson_for(day)
     members = (TraineeProfile.objects.filter(organization=org, user__is_active=True)
                .select_related("user", "organization").order_by("real_name", "pk"))
     if lesson is None:

@@ -98,8 +98,10 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     """Playwright's own string predicates (wait_for_function) are eval'd in the page, which the strict
-    Content-Security-Policy forbids: tests bypass it, except tests/core/test_csp.py, which checks it."""
-    return {**browser_context_args, "bypass_csp": True}
+    Content-Security-Policy forbids: tests bypass it, except tests/core/test_csp.py, which checks it.
+    The service worker is blocked (it would fetch the app shell from the live server after a test has
+    ended) except in tests/cms/test_app_browser.py, which tests it in contexts of its own."""
+    return {**browser_context_args, "bypass_csp": True, "service_workers": "block"}
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.forms import CollegePageForm
 from cms.search import segmented
 
 
@@ -54,6 +55,10 @@ class CasePage(Page):
     insight = models.TextField("启示", blank=True)
     featured_week = models.DateField("推荐周", null=True, blank=True, help_text="该周的周一；首页“本周案例”展示")
     tags = ClusterTaggableManager(through=CaseTag, blank=True, verbose_name="标签")
+    cover = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="封面图", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="现场照片或封面图，横图，建议 1200×675（16:9）。不选则显示默认图案",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -61,6 +66,7 @@ class CasePage(Page):
              FieldPanel("featured_week")],
             heading="案例信息",
         ),
+        FieldPanel("cover"),
         FieldPanel("background"),
         FieldPanel("practice"),
         FieldPanel("outcome"),
@@ -75,6 +81,7 @@ class CasePage(Page):
     ]
     parent_page_types = ["cms.CaseLibraryPage"]
     subpage_types: list[str] = []
+    base_form_class = CollegePageForm
 
     class Meta:
         verbose_name = "典型案例"

@@ -13,9 +13,11 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
+from cms.forms import CollegePageForm
 from cms.search import segmented
 
 CREDIT_HELP = "以 0.25 学时为单位"
+COVER_HELP = "横图，建议 1200×675（16:9）；列表和课程页按手机屏幕自动缩放。不选则显示默认图案"
 
 
 def stream_text(stream) -> str:
@@ -43,10 +45,11 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from cms.models.snippets import Track
+        from cms.selectors import with_cover
 
         context = super().get_context(request, *args, **kwargs)
         courses = (
-            CoursePage.objects.live().child_of(self).select_related("track", "cover").order_by("-first_published_at")
+            with_cover(CoursePage.objects.live().child_of(self)).select_related("track").order_by("-first_published_at")
         )
         track = request.GET.get("track", "")
         if track:
@@ -63,7 +66,8 @@ class CoursePage(Page):
     )
     trainers = ParentalManyToManyField("cms.Trainer", verbose_name="培训导师", blank=True, related_name="courses")
     cover = models.ForeignKey(
-        "wagtailimages.Image", verbose_name="封面", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image", verbose_name="封面图", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=COVER_HELP,
     )
     summary = models.TextField("课程简介", max_length=500)
     self_enroll_open = models.BooleanField("开放自主选课", default=True, help_text="关闭后只能通过培训班指派学习")
@@ -85,6 +89,7 @@ class CoursePage(Page):
     ]
     parent_page_types = ["cms.CourseIndexPage"]
     subpage_types = ["cms.LessonPage"]
+    base_form_class = CollegePageForm
 
     class Meta:
         verbose_name = "课程"
@@ -135,6 +140,7 @@ class LessonPage(Page):
     ]
     parent_page_types = ["cms.CoursePage"]
     subpage_types: list[str] = []
+    base_form_class = CollegePageForm
 
     class Meta:
         verbose_name = "课时"

@@ -12,9 +12,15 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.forms import DailyLessonPageForm
 from cms.search import segmented
 
-PUBLISH_TIME = dt.time(8, 30)
+PUBLISH_TIME = dt.time(8, 30)  # Beijing time, on every workday
+
+
+def publish_moment(day: dt.date) -> dt.datetime:
+    """When the lesson for `day` goes live unless scheduled otherwise: 08:30 Beijing time that day."""
+    return dt.datetime.combine(day, PUBLISH_TIME, tzinfo=timezone.get_default_timezone())
 
 
 class DailyLessonIndexPage(RoutablePageMixin, Page):
@@ -95,6 +101,7 @@ class DailyLessonPage(Page):
     ]
     parent_page_types = ["cms.DailyLessonIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = DailyLessonPageForm
 
     class Meta:
         verbose_name = "每日一课"

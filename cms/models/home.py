@@ -18,7 +18,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
+        from cms.home import home_panels
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_context())
+        context.update(selectors.home_context(), home_panels=home_panels(request))
         return context

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "core.middleware.OutOfRangeIdMiddleware",  # an id beyond bigint is a 404, not a 500
     "core.csp.CollegeCSPMiddleware",  # django-csp, with the admin prefixes' inline allowance
+    "cms.pwa.ForgetOnLogoutMiddleware",  # 退出 clears what the phone kept offline (Clear-Site-Data)
 ]
 
 # --- Content-Security-Policy (django-csp) ------------------------------------
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "cms.pwa.display",  # 大字模式
             ],
         },
     },
@@ -120,7 +122,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},  # its 5.2 message: locale/
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

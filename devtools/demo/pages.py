@@ -29,7 +29,7 @@ from cms.models import (
 )
 from cms.models.daily import PUBLISH_TIME
 from core.api import calendar as workdays
-from devtools.demo import content
+from devtools.demo import content, covers
 
 ASSETS = Path(__file__).parent / "assets"
 VIDEOS = [("lesson-a.mp4", "poster-a.jpg", 6.0), ("lesson-b.mp4", "poster-b.jpg", 8.0)]
@@ -118,17 +118,28 @@ def ensure_videos() -> list:
     return videos
 
 
+def _give_cover(page: Page, item: dict) -> None:
+    """A page from an earlier load without a cover gets one, through a published revision (an edit in
+    the admin starts from the latest revision and would otherwise drop it)."""
+    if page.cover_id is None:
+        page.cover = covers.ensure_cover(key=item["slug"], title=item["title"], track=item["track"])
+        _publish(page)
+
+
 def ensure_courses(parent: Page, tracks, trainers, videos) -> int:
     created_count = 0
     for c_index, item in enumerate(content.COURSES):
         course, created = _child(
             parent, CoursePage, item["slug"], title=item["title"], track=tracks[item["track"]],
             summary=item["summary"], credit_hours=Decimal(item["credit_hours"]),
+            cover=covers.ensure_cover(key=item["slug"], title=item["title"], track=item["track"]),
         )
         if created:
             course.trainers.set([trainers[key] for key in item["trainers"]])
             _publish(course)
             created_count += 1
+        else:
+            _give_cover(course, item)
         for l_index, lesson in enumerate(item["lessons"]):
             video = videos[(c_index + l_index) % len(videos)] if lesson["video"] else None
             body = [("paragraph", f"<p>{para}</p>") for para in lesson["body"]]
@@ -181,11 +192,14 @@ def ensure_cases(parent: Page, tracks, now: dt.datetime) -> int:
             parent, CasePage, item["slug"], title=item["title"], track=tracks[item["track"]], region=item["region"],
             organization_name=item["organization"], background=item["background"], practice=item["practice"],
             outcome=item["outcome"], insight=item["insight"], featured_week=monday - dt.timedelta(weeks=index),
+            cover=covers.ensure_cover(key=item["slug"], title=item["title"], track=item["track"]),
         )
         if is_new:
             page.tags.set(item["tags"])
             _publish(page)
             created += 1
+        else:
+            _give_cover(page, item)
     return created
 
 

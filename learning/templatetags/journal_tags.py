@@ -4,7 +4,7 @@ from django import template
 
 from learning import selectors
 from learning.services.journal import BODY_MAX_LENGTH, BODY_MIN_LENGTH
-from learning.views import JOURNAL_DRAFT_KEY
+from learning.views import JOURNAL_DRAFT_KEY, JOURNAL_ERROR_KEY
 
 register = template.Library()
 
@@ -19,5 +19,6 @@ def journal_form(context, page):
     if user.is_authenticated:
         # A refused entry's text, kept by the view so nothing the trainee typed is lost.
         data["draft"] = request.session.pop(JOURNAL_DRAFT_KEY % page.pk, "")
+        data["error"] = request.session.pop(JOURNAL_ERROR_KEY % page.pk, "")
         data["entries"] = selectors.journal_entries_on(user, page.pk)
     return data

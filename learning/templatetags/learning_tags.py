@@ -31,6 +31,13 @@ def lesson_tracker(context, page):
     }
 
 
+@register.simple_tag(takes_context=True)
+def lessons_completed(context, lessons) -> set[int]:
+    """`{% lessons_completed lessons as done %}`: the ids of the lessons the reader has finished, for the
+    course page's ticks; one query for the whole list (none for a visitor)."""
+    return selectors.completed_lesson_ids(context["request"].user, (lesson.pk for lesson in lessons))
+
+
 @register.inclusion_tag("learning/includes/enrollment.html", takes_context=True)
 def course_enrollment(context, course):
     """报名 / 已报名 / 退出 on a course page."""

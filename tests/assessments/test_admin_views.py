@@ -91,3 +91,28 @@ def _a_page():
 
     return Page.objects.filter(depth__gt=2).live().order_by("id").first()
 
+
+
+def test_the_question_chooser_finds_chinese_words_inside_longer_text(client):
+    """The quiz builder's question chooser searches segmented words (cms.search): 网格 inside 社区网格员,
+    居民 inside 小区居民议事会 — the plain index sees each run of Chinese characters as one token."""
+    _login(client, "trainer")
+    bank = QuestionBank.objects.create(name="选择器搜索题库")
+    grid = Question.objects.create(bank=bank, kind="truefalse", answer="对",
+                                   stem="社区网格员发现独居老人连续两天没有出门，应当立即上门查看。")
+    residents = Question.objects.create(bank=bank, kind="single", option_a="居委会", option_b="物业公司",
+                                        answer="A", stem="小区居民议事会的议题一般由谁来征集？")
+    chosen = "/admin/snippets/choose/assessments/question/chosen/{}/"
+
+    def found(url, query):
+        response = client.get(url, {"q": query})
+        assert response.status_code == 200
+        html = json.loads(response.content)["html"] if response["Content-Type"].startswith("application/json") \
+            else response.content.decode()
+        return {question.pk for question in (grid, residents) if chosen.format(question.pk) in html}
+
+    for url in ("/admin/snippets/choose/assessments/question/", "/admin/snippets/choose/assessments/question/results/"):
+        assert found(url, "网格") == {grid.pk}
+        assert found(url, "居民") == {residents.pk}
+        assert found(url, "网格 老人") == {grid.pk}  # every word must match
+        assert found(url, "网格 议事会") == set()

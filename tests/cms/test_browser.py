@@ -82,7 +82,7 @@ def test_trainee_on_phone_follows_todays_lesson_and_video_plays(live_server, pho
 def test_trainer_creates_case_reviewer_approves_it_appears_in_search(live_server, page):
     load_demo_college()
     library = CaseLibraryPage.objects.get()
-    visitor_context = page.context.browser.new_context()
+    visitor_context = page.context.browser.new_context(service_workers="block")
     visitor = visitor_context.new_page()
 
     # The trainer writes a case and submits it for review: she cannot publish it herself.

@@ -37,6 +37,9 @@ def _report_counts():
            f"{len(FUZZED) // max(1, len(operations))} tokens (checks: {', '.join(c.__name__ for c in CHECKS)})")
 
 
+pytestmark = pytest.mark.dateless
+
+
 @pytest.fixture(autouse=True)
 def keep_the_test_connection():
     """schemathesis calls the WSGI handler itself, which closes the database connection after each

@@ -47,7 +47,7 @@ from tests.core.test_exports_inert import (
 )
 from tests.helpers import login, report
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.dateless, pytest.mark.django_db(transaction=True)]
 
 ROLES = ["trainee", "trainer", "street_admin", "superuser"]
 ADMIN_ROLES = ROLES[1:]
@@ -191,7 +191,7 @@ class Crawl:
         self.exports = {role: set() for role in ADMIN_ROLES}
 
     def run(self, browser, role: str, client, urls: list[str]):
-        context = browser.new_context(bypass_csp=True, base_url=self.base_url)
+        context = browser.new_context(bypass_csp=True, base_url=self.base_url, service_workers="block")
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": self.base_url,
                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
         page = context.new_page()

@@ -26,7 +26,7 @@ from notifications.models import Notification
 from orgs.api import OrgAdminRole, Organization, TraineeProfile
 from tests.helpers import report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/", "/django-admin/login/")  # the last two redirect to the first
 
 ROLES = ["anonymous", "trainee", "other_trainee", "trainer", "reviewer", "street_admin", "sibling_admin",
@@ -57,6 +57,9 @@ PAGES = {
     "healthz/live": row(EVERYONE),
     "healthz": row(EVERYONE),  # 200 or 503, never a secret: job ages only
     "certificates/verify/<str:code>/": row(EVERYONE),
+    # the installable app: manifest, service worker, its offline page; 大字模式 is a POST-only switch
+    "manifest.webmanifest": row(EVERYONE), "sw.js": row(EVERYONE), "offline/": row(EVERYONE),
+    "display/": row(set(), **{r: "405" for r in EVERYONE}),
     # the other login forms only redirect to the one rate-limited login
     "admin/login/": row(set(), **{r: "login" for r in EVERYONE}),
     "django-admin/login/": row(set(), **{r: "login" for r in EVERYONE}),
@@ -109,6 +112,9 @@ PAGES = {
     "admin/assessments/questions/results/": row({"trainer", "reviewer", "superuser"}),
     "admin/assessments/quizzes/": row({"trainer", "reviewer", "superuser"}),
     "admin/assessments/quizzes/results/": row({"trainer", "reviewer", "superuser"}),
+    # the quiz builder's question chooser (segmented Chinese search): like Wagtail's own snippet choosers
+    "admin/snippets/choose/assessments/question/": row(STAFF),
+    "admin/snippets/choose/assessments/question/results/": row(STAFF),
     "admin/stats/": row(ORG_ADMINS),
     "admin/stats/orgs/<int:org_id>/": row({"street_admin", "district_admin", "superuser"}),
     "admin/stats/absent/": row(ORG_ADMINS),

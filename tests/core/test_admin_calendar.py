@@ -122,7 +122,7 @@ def test_on_a_computed_holiday_nobody_is_listed_as_absent_even_with_a_lesson_pub
         response = login("district_admin").get("/admin/stats/absent/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "data-absent-empty" in html and "今天放假（元旦），不统计未学名单" in html
+    assert "data-absent-empty" in html and "1月1日（周五）不是工作日（元旦），没有每日一课，不统计未学名单" in html
 
 
 @pytest.mark.parametrize("override", [True, False])

@@ -45,7 +45,7 @@ def _pages_of(kind) -> str:
 @pytest.fixture
 def enforced(browser):
     """A phone-sized page that obeys the policy (the other browser tests' contexts bypass it)."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=False)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=False, service_workers="block")
     yield context.new_page()
     context.close()
 

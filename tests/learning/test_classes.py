@@ -1,6 +1,7 @@
 """Training classes: enrollment sync (once per course, nightly catch-up), required courses, scoped admin."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -155,6 +156,38 @@ def test_the_admin_form_offers_only_organisations_in_scope_and_refuses_others(cl
     assert response.status_code == 200  # the form comes back with an error
     assert "organization" in response.context["form"].errors
     assert not TrainingClass.objects.filter(name="越权开班").exists()
+
+
+def test_the_member_picker_names_people_is_searchable_and_offers_only_the_scope(client, class_manager):
+    """指定学员: each trainee as 姓名（组织）· 用户名, with name, username, phone and organisation to search by,
+    and only the administrator's subtree (南湖街道) on offer."""
+    own = _class("南湖街道骨干班", "22010402", list(CoursePage.objects.live().order_by("path")[:1]))
+    client.force_login(class_manager)
+    html = client.get(f"{LIST_URL}edit/{own.pk}/").content.decode()
+    picker = html.split('<div class="searchable-checkboxes" data-searchable-checkboxes')[1].split("</div>\n</div>")[0]
+    assert 'type="search"' in picker and "输入姓名、用户名或手机号查找" in picker
+    inside = TraineeProfile.objects.filter(organization__path__startswith=Organization.objects.get(code="22010402").path)
+    assert inside.exists()
+    for profile in inside.select_related("user", "organization"):
+        assert f"{profile.real_name}（{profile.organization.name}）· {profile.user.username}" in picker
+        box = re.search(rf'<input type="checkbox" name="member_users" value="{profile.user_id}"[^>]*>', picker).group(0)
+        search = re.search(r'data-search="([^"]*)"', box).group(1)
+        assert {profile.real_name, profile.user.username, profile.phone, profile.organization.name} <= set(search.split())
+    for outsider in TraineeProfile.objects.exclude(pk__in=inside.values("pk")).select_related("user"):
+        assert f'value="{outsider.user_id}"' not in picker and outsider.real_name not in picker
+        assert not outsider.phone or outsider.phone not in html
+
+    today = timezone.localdate()
+    data = {"name": own.name, "organization": own.organization_id, "starts_on": today.isoformat(),
+            "ends_on": (today + dt.timedelta(days=5)).isoformat(), "courses": [c.pk for c in own.courses.all()],
+            "member_organizations": [own.organization_id]}
+    chosen = inside.first()
+    assert client.post(f"{LIST_URL}edit/{own.pk}/", {**data, "member_users": [chosen.user_id]}).status_code == 302
+    assert list(own.member_users.all()) == [chosen.user]
+    outsider = TraineeProfile.objects.get(user__username="trainee")  # 红旗街道, another street
+    response = client.post(f"{LIST_URL}edit/{own.pk}/", {**data, "member_users": [outsider.user_id]})
+    assert response.status_code == 200 and "member_users" in response.context["form"].errors
+    assert list(own.member_users.all()) == [chosen.user]
 
 
 def test_creating_a_class_in_the_admin_syncs_enrollments_on_commit(client, django_capture_on_commit_callbacks):

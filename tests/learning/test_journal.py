@@ -1,6 +1,7 @@
 """个人日志: trainees write plain-text entries on content pages; trainers and scoped administrators grade
 them; an approved entry is credited to the ledger once and the trainee is told."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -88,10 +89,41 @@ def test_length_limits_count_the_stripped_text(lesson, body, ok):
 def test_html_is_refused_with_a_chinese_message_and_nothing_is_saved(lesson, markup):
     client = login("trainee")
     response = client.post(f"/me/journal/new/{lesson.pk}/", {"body": BODY + markup}, follow=True)
-    assert "不能包含 HTML 标签" in response.content.decode()
+    assert "不能包含 HTML 标签" in _journal_section(response.content.decode())  # next to the form
     assert not JournalEntry.objects.exists()
     # The refused text is offered again in the form, escaped, so nothing the trainee typed is lost.
-    assert "今天学习了党建引领物业服务的做法" in response.content.decode()
+    assert "今天学习了党建引领物业服务的做法" in _journal_section(response.content.decode())
+
+
+def _journal_section(html: str) -> str:
+    start = html.index('<section class="card journal" id="journal"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_a_refused_entry_shows_why_under_the_text_box_and_keeps_the_text(lesson):
+    """The page lands on #journal: the reason must be there, under the field, not at the top of the page."""
+    client = login("trainee")
+    typed = "学了，有收获。"  # too short
+    response = client.post(f"/me/journal/new/{lesson.pk}/", {"body": typed})
+    assert response.status_code == 302 and response["Location"] == lesson.url + "#journal"
+
+    html = client.get(lesson.url).content.decode()
+    main = html[html.index("<main"):]
+    assert '<div class="notice">' not in main[:main.index('id="journal"')], "no message at the top of the page"
+    form = _journal_section(html)
+    textarea = re.search(r"<textarea[^>]*>([^<]*)</textarea>", form)
+    assert textarea.group(1) == typed, "the typed text is offered again"
+    assert 'aria-invalid="true"' in textarea.group(0)
+    error = re.search(r'<p class="journal-error" id="(journal-error-\d+)" role="alert">([^<]+)</p>', form)
+    assert error and "至少需要 20 个字" in error.group(2)
+    assert error.group(1) in textarea.group(0), "the text box is described by its error"
+    assert form.index("</textarea>") < form.index('class="journal-error"') < form.index('type="submit"')
+    assert not JournalEntry.objects.exists()
+
+    again = _journal_section(client.get(lesson.url).content.decode())
+    assert "journal-error" not in again and "aria-invalid" not in again, "shown once, after the refusal"
+    client.post(f"/me/journal/new/{lesson.pk}/", {"body": BODY})
+    assert "journal-error" not in _journal_section(client.get(lesson.url).content.decode())
 
 
 def test_plain_angle_brackets_in_prose_are_not_markup(lesson):

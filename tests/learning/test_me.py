@@ -1,12 +1,14 @@
 """/me/ (我的学习) and /me/history/ (学习台账): the right figures, only one's own, a fixed query count."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from cms import selectors as cms_selectors
@@ -154,6 +156,58 @@ def test_malformed_year_is_a_400_with_a_chinese_message(client, trainee, year):
     assert response.status_code == 400
     html = response.content.decode()
     assert "年份" in html and "无效" in html and "四位数字年份" in html
+
+
+# --- one tab bar on every page of 我的 -----------------------------------------------------------
+
+ME_TABS = [("/me/", "学习概况"), ("/me/history/", "学习台账"), ("/me/growth/", "成长档案"),
+           ("/me/journal/", "学习日志"), ("/me/certificates/", "我的证书"), ("/me/notifications/", "通知")]
+
+
+def _me_routes(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _me_routes(pattern, route)
+        elif route.startswith("me/"):
+            yield route
+
+
+def _tabs(html: str) -> list[tuple[str, str, bool]]:
+    navs = re.findall(r'<nav class="me-tabs"[^>]*>(.*?)</nav>', html, re.S)
+    assert len(navs) == 1, "one tab bar"
+    return [(href, text, bool(current)) for href, current, text in
+            re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', navs[0])]
+
+
+def test_every_me_page_shows_the_same_tabs_with_its_own_marked(client, trainee):
+    """Every page a trainee can open under /me/ (found from the URL patterns, error pages too) carries the
+    one tab bar reaching all six pages, in the same order, with exactly the current page marked."""
+    args = {"<int:user_id>": str(trainee.pk)}  # one's own growth page by id is the same page
+    pages = {}
+    for route in _me_routes():
+        for placeholder, value in args.items():
+            route = route.replace(placeholder, value)
+        if "<" in route:
+            continue  # an object's id: a PDF, a redirect to a notice's link, a POST-only action
+        for url in (f"/{route}", f"/{route}?year=abc"):
+            response = client.get(url)
+            if response.status_code in (200, 400) and response["Content-Type"].startswith("text/html"):
+                pages[url] = response.content.decode()
+    assert {"/me/", "/me/history/?year=abc", "/me/growth/", f"/me/growth/{trainee.pk}/", "/me/journal/",
+            "/me/certificates/", "/me/notifications/", "/me/tokens/"} <= set(pages), sorted(pages)
+
+    own = {href for href, _ in ME_TABS}
+    for url, html in pages.items():
+        tabs = _tabs(html)
+        assert [(href, text) for href, text, _ in tabs[:6]] == ME_TABS, url
+        path = url.split("?")[0].replace(f"growth/{trainee.pk}/", "growth/")
+        marked = [href for href, _, current in tabs if current]
+        if path in own:
+            assert marked == [path], f"{url} marks {marked}"
+            assert len(tabs) == 6, f"{url}: a trainee is not offered more tabs"
+        else:  # /me/tokens/, reached by its address: its own tab shows only so it can be marked
+            assert marked == [path] and len(tabs) == 7, url
 
 
 # --- query counts -------------------------------------------------------------------------

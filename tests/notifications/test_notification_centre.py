@@ -88,9 +88,25 @@ def test_opening_a_notice_marks_it_read_and_follows_its_own_link_only(client, tr
     assert other.read_at is None
 
 
-def test_the_email_switch(client, trainee):
+def _email_section(client) -> str:
     html = client.get("/me/notifications/").content.decode()
-    assert "没有登记邮箱" in html and "不再接收邮件提醒" in html
+    start = html.index('aria-labelledby="notice-email"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_without_an_email_address_reminders_are_not_shown_as_on(client, trainee):
+    assert trainee.email == ""
+    section = _email_section(client)
+    assert "还没有登记邮箱" in section and "暂时无法发送" in section
+    assert "管理员登记邮箱" in section, "says how to get one added"
+    assert "已开启" not in section and "不再接收邮件提醒" not in section and "<button" not in section
+
+
+def test_the_email_switch(client, trainee):
+    trainee.email = "trainee@example.cn"
+    trainee.save(update_fields=["email"])
+    html = _email_section(client)
+    assert "没有登记邮箱" not in html and "已开启" in html and "不再接收邮件提醒" in html
     client.post("/me/notifications/email/", {"email_opt_out": "1"})
     assert NotificationPreference.objects.get(user=trainee).email_opt_out is True
     html = client.get("/me/notifications/").content.decode()

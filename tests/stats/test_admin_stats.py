@@ -248,6 +248,41 @@ def test_the_empty_list_says_why(clock):
     assert "全部已学完" in html and "发送提醒" not in html
 
 
+def test_the_list_names_the_day_and_the_lesson(today):
+    html = _client("street_admin").get(_absent_url(STREET)).content.decode()
+    line = html.split("data-absent-day=")[1].split("</p>")[0]
+    assert line.startswith('"2026-06-15"') and "6月15日（周一）" in line and f"“{today.title}”" in line
+    assert "今日未学: 6月15日（周一）" in html  # the window title, and the breadcrumb's sublabel
+
+
+def test_before_0830_the_page_says_when_the_lesson_comes_out():
+    """Before 08:30 the list is always empty: the page says the lesson is published at 08:30 on workdays,
+    and which lesson is scheduled today (or that none is)."""
+    with time_machine.travel(_at(WORKDAY, 7, 50), tick=False):
+        lesson = daily_lesson(WORKDAY, schedule=True, title="早八点半的课")
+        assert not DailyLessonPage.objects.get(pk=lesson.pk).live
+        client = _client("street_admin")
+        html = client.get("/admin/stats/absent/").content.decode()
+        empty = html.split("data-absent-empty")[1].split("</p>")[0]
+        assert "6月15日（周一）" in html and 'data-absent-day="2026-06-15"' in html
+        assert "每日一课在工作日 08:30 发布，现在还不到 08:30" in empty
+        assert "“早八点半的课”已安排在 08:30 发布" in empty
+        assert "发送提醒" not in html
+
+        DailyLessonPage.objects.filter(lesson_date=WORKDAY).delete()
+        empty = client.get("/admin/stats/absent/").content.decode().split("data-absent-empty")[1].split("</p>")[0]
+        assert "现在还不到 08:30" in empty and "还没有为今天安排每日一课" in empty
+
+
+def test_a_day_off_says_it_is_not_a_workday():
+    with time_machine.travel(_at(SATURDAY, 10), tick=False):
+        DailyLessonPage.objects.filter(lesson_date=SATURDAY).first() or daily_lesson(SATURDAY)
+        html = _client("street_admin").get("/admin/stats/absent/").content.decode()
+    empty = html.split("data-absent-empty")[1].split("</p>")[0]
+    assert "6月13日（周六）不是工作日" in empty and "每日一课只在工作日 08:30 发布" in empty
+    assert "data-absent-count" not in html
+
+
 def test_a_weekend_has_no_absent_list():
     with time_machine.travel(_at(SATURDAY, 10), tick=False):
         DailyLessonPage.objects.filter(lesson_date=SATURDAY).first() or daily_lesson(SATURDAY)
@@ -263,16 +298,24 @@ def test_exports_carry_the_filter_and_the_scope(today):
 
     response = client.get(_absent_url(STREET) + "&export=xlsx")
     assert response.status_code == 200
-    rows = _xlsx_rows(response)
-    assert rows[0] == ("姓名", "手机号", "所属组织", "岗位")
+    assert "20260615" in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.active.title == "今日未学 2026-06-15"
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0] == ("姓名", "手机号", "所属组织", "岗位", "日期", "每日一课")
     assert {str(row[1]) for row in rows[1:]} == expected
     by_phone = {str(row[1]): row for row in rows[1:]}
     sample = _members(STREET).exclude(pk=finished.pk).first()
-    assert by_phone[sample.phone] == (sample.real_name, sample.phone, sample.organization.name,
-                                      sample.get_position_display())
+    assert by_phone[sample.phone][:4] == (sample.real_name, sample.phone, sample.organization.name,
+                                          sample.get_position_display())
+    assert {(row[4].date() if isinstance(row[4], dt.datetime) else row[4], row[5]) for row in rows[1:]} == {
+        (WORKDAY, today.title)}
 
-    text = b"".join(client.get(_absent_url(STREET) + "&export=csv").streaming_content).decode("utf-8-sig")
-    assert {row["手机号"] for row in csv.DictReader(io.StringIO(text))} == expected
+    response = client.get(_absent_url(STREET) + "&export=csv")
+    assert "20260615" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert {row["手机号"] for row in rows} == expected
+    assert {(row["日期"], row["每日一课"]) for row in rows} == {("2026-06-15", today.title)}
 
 
 def test_another_district_is_not_found_in_the_list_the_export_or_the_reminder(today):

@@ -54,7 +54,8 @@ function track(box) {
       const settled = settle(queue, sent, res.status);
       queue = settled.queue;
       if (res.ok) show(res.data);
-      else if (res.data && res.data.message) status.textContent = res.data.message;
+      else if (res.data && res.data.message) status.textContent = res.data.message;  // refused: the server says why
+      else if (res.status === 0) status.textContent = "网络未连接：学习时长暂存在本机，联网后提交，是否计入以服务器核验为准";
       if (settled.sendAgain) beat();  // a pause that came while the previous beat was in flight
     });
   }
@@ -95,6 +96,7 @@ function track(box) {
     }, 1000);
     start();
   }
+  window.addEventListener("online", function () { if (hasUnsent(queue)) beat(); });  // claim what waited offline
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && hasUnsent(queue)) beat(true);
   });
