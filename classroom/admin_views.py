@@ -10,11 +10,12 @@
 """
 
 import django_filters
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,7 +118,19 @@ class EditView(_ScopedObjectMixin, snippet_views.EditView):
 
 
 class DeleteView(_ScopedObjectMixin, snippet_views.DeleteView):
-    pass
+    """A session with attendance is history (its credits are in the ledger): it cannot be deleted."""
+
+    def form_valid(self, form):
+        if Attendance.objects.filter(session=self.object).exists():
+            messages.error(self.request, _("这次面授课程已有签到记录（学时已记入学习台账），不能删除。"))
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if Attendance.objects.filter(session=self.object).exists():
+            context["is_protected"] = True  # Wagtail's confirmation page then offers no delete button
+        return context
 
 
 class UsageView(_ScopedObjectMixin, snippet_views.UsageView):

@@ -126,3 +126,13 @@ def test_the_session_form_refuses_bad_input_with_clear_messages(s):
     response = _form(_sibling(), title="越权")
     assert not TrainingSession.objects.filter(title="越权").exists()
     assert response.status_code == 200
+
+
+def test_a_session_with_attendance_cannot_be_deleted_and_one_without_can(s):
+    admin = login("admin")
+    response = admin.post(f"/admin/snippets/classroom/trainingsession/delete/{s.pk}/", follow=True)
+    assert response.status_code == 200 and "已有签到记录" in response.content.decode()
+    assert TrainingSession.objects.filter(pk=s.pk).exists()
+    empty = session(starts_at=NOW + dt.timedelta(days=3), title="取消的面授")
+    assert admin.post(f"/admin/snippets/classroom/trainingsession/delete/{empty.pk}/").status_code == 302
+    assert not TrainingSession.objects.filter(pk=empty.pk).exists()
