@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from classroom import access
@@ -90,8 +90,10 @@ def sessions_to_run(user, *, days_back: int = 30) -> list[TrainingSession]:
                           attended_count=Count("attendances", distinct=True,
                                                filter=Q(attendances__status__in=["present", "late"])),
                           checkin_open=Exists(CheckinWindow.objects.filter(session=OuterRef("pk"),
-                                                                           closed_at__isnull=True)))
-                .order_by("starts_at", "pk")[:200])
+                                                                           closed_at__isnull=True)),
+                          # their own sessions first: a trainer in the group may run every session
+                          theirs=Case(When(trainer=user, then=Value(0)), default=Value(1)))
+                .order_by("theirs", "starts_at", "pk")[:200])
 
 
 def runnable_session(user, session_id: int) -> TrainingSession | None:
