@@ -3,7 +3,21 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from classroom import access
@@ -17,7 +31,7 @@ from classroom.models import (
     SessionSignup,
     TrainingSession,
 )
-from learning.api import Enrollment, class_members, classes_in_scope
+from learning.api import Enrollment, TrainingClass, class_members, classes_in_scope
 from orgs.api import TraineeProfile, in_scope, scope_roots
 
 MIN_RESPONSES = 3  # averages and comments are shown from this many responses, never fewer
@@ -220,8 +234,6 @@ def report_sessions(user) -> QuerySet[TrainingSession]:
 
 
 def report_classes(user):
-    from learning.api import TrainingClass
-
     return TrainingClass.objects.filter(pk__in=report_sessions(user).values("training_class_id")).order_by(
         "-starts_on", "name")
 
@@ -244,9 +256,6 @@ def attendance_rows(user, session: TrainingSession, *, organization=None) -> Que
 
 def class_attendance_rows(user, training_class, *, organization=None) -> QuerySet[TraineeProfile]:
     """One row per member of the class (within `user`'s scope): sessions attended, late, absent, 学时."""
-    from django.db.models import IntegerField, Sum
-    from django.db.models.functions import Coalesce
-
     mine = Attendance.objects.filter(session__training_class=training_class, user=OuterRef("user_id")).order_by()
 
     def count(*statuses):

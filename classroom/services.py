@@ -15,6 +15,7 @@ import hashlib
 import secrets
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,8 +242,6 @@ def attendance_mark(*, by, session_id: int, user_id: int, status: str, reason: s
         raise ClassroomError("too_early", _("课程还没有开始，不能登记出勤。"))
     if now > session.ends_at + MARK_AFTER:
         raise ClassroomError("too_late", _("课程结束已超过 90 天，不能再登记或更正出勤。"))
-    from django.contrib.auth import get_user_model
-
     trainee = get_user_model().objects.filter(pk=user_id).first()
     if trainee is None or not access.is_member(trainee, session):
         raise ClassroomError("not_member", _("该学员不在本培训班中。"), 404)
