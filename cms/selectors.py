@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from cms import covers
 from cms import search as segmenter
-from cms.models import CasePage, CoursePage, DailyLessonPage, Track
+from cms.models import CasePage, CoursePage, DailyLessonPage, TeachingBasePage, Track
 from cms.models.daily import PUBLISH_TIME
 from core.api import calendar as workdays
 
@@ -179,12 +179,27 @@ def case_filter_options(library: Page) -> dict:
     return {"tracks": list(Track.objects.all()), "regions": regions, "tags": tags}
 
 
+def teaching_bases_filtered(index_page: Page, *, region: str = "", track: str = ""):
+    bases = TeachingBasePage.objects.live().child_of(index_page).select_related("track").order_by("region", "title")
+    if region:
+        bases = bases.filter(region__startswith=region)
+    if track:
+        bases = bases.filter(track__slug=track)
+    return bases
+
+
+def teaching_base_filter_options(index_page: Page) -> dict:
+    bases = TeachingBasePage.objects.live().child_of(index_page)
+    regions = sorted({r for r in bases.values_list("region", flat=True) if r})
+    return {"tracks": list(Track.objects.filter(teaching_bases__in=bases).distinct()), "regions": regions}
+
+
 def search_pages(query: str):
-    """Live courses, lessons, daily lessons and cases matching every segmented word of `query`.
+    """Live courses, lessons, daily lessons, cases and teaching bases matching every segmented word of `query`.
 
     Returns (results, words): `results` is a lazy Wagtail search result set (sliceable, countable).
     """
     from cms.models import LessonPage
 
-    pages = Page.objects.live().type(CoursePage, LessonPage, DailyLessonPage, CasePage)
+    pages = Page.objects.live().type(CoursePage, LessonPage, DailyLessonPage, CasePage, TeachingBasePage)
     return segmenter.search_segmented(pages, query)

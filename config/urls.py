@@ -36,6 +36,7 @@ urlpatterns = [
     path("healthz/live", health.live, name="healthz-live"),  # liveness only: no database, broker or cache
     path("healthz", health.healthz, name="healthz"),  # database, broker, beat tick and growth catch-up ages
     path("quizzes/", include("assessments.urls")),
+    path("classroom/", include("classroom.urls")),  # sessions, 签到, the calendar feed, 评教
     path("certificates/", include("certificates.urls")),  # public verification
 ]
 

@@ -12,11 +12,12 @@ from learning.admin_reports import (
     display_number,
 )
 from learning.completion import register_completion_requirement
-from learning.membership import classes_of
+from learning.membership import classes_in_scope, classes_of
 from learning.membership import members as class_members
 from learning.models import Enrollment, JournalEntry, LedgerEntry, TrainingClass
+from learning.panels import register_me_panel
 from learning.reminders import remind_not_done
-from learning.rules import day_points, quiz_credit, rule
+from learning.rules import attendance_credit, day_points, quiz_credit, rule
 from learning.scores import exam_scores, register_exam_scores
 from learning.selectors import profile_of
 from learning.selectors_reports import percent, report_trainees
@@ -36,4 +37,6 @@ __all__ = [
     "JournalEntry", "classes_of", "profile_of", "register_ledger_listener", "register_summary_figure",
     # for statistics
     "Enrollment", "LedgerEntry", "TrainingClass", "class_members", "remind_not_done", "rule", "day_points",
+    # for classroom sessions (线下集中培训): attendance credit, the classes an administrator sees, 我的学习
+    "attendance_credit", "classes_in_scope", "register_me_panel",
 ]

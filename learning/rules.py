@@ -27,6 +27,8 @@ DEFAULTS = {
     "annual_target_hours": Decimal("50"),  # 学时 per year
     "journal_credit_hours": Decimal("0.25"),  # 个人日志: credited once, when a reviewer first approves it
     "journal_points": 2,
+    # 线下集中培训: attendance (present or late) credits the session's own declared credit_hours
+    "attendance_points": 2,
 }
 
 
@@ -63,3 +65,8 @@ def case_credit() -> tuple[Decimal, int]:
 
 def journal_credit() -> tuple[Decimal, int]:
     return Decimal(rule("journal_credit_hours")), rule("journal_points")
+
+
+def attendance_credit(credit_hours: Decimal) -> tuple[Decimal, int]:
+    """学时 and 积分 for attending a classroom session: the session's declared hours, plus points."""
+    return Decimal(credit_hours), rule("attendance_points")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.api import year_from_query
 from learning import selectors, services
+from learning.panels import me_panels
 from learning.services.journal import BODY_MAX_LENGTH, journal_page
 from learning.services.tokens import TOKEN_NAME_MAX_LENGTH
 from learning.summary import summary_figures
@@ -47,6 +48,7 @@ def me(request):
         "courses": courses,
         "resume": selectors.resume_point(user),
         "activity": selectors.recent_activity(user, limit=RECENT_ACTIVITY),
+        "panels": me_panels(request),
     })
 
 

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "certificates",
     "growth",
     "assessments",
+    "classroom",
     "stats",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",

@@ -56,6 +56,11 @@ class LedgerEntry(models.Model):
         CASE = "case", "研读案例"
         QUIZ = "quiz", "通过测验"
         JOURNAL = "journal", "学习日志"
+        # 线下集中培训 (classroom): attendance credits the session's 学时 once (object: the attendance row);
+        # a trainer's correction changes it with an explicit entry of its own (object: the change row),
+        # negative when it removes attendance. Never an update or a delete.
+        ATTEND = "attend", "课堂签到"
+        ATTEND_FIX = "attend_fix", "签到更正"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)

@@ -1,6 +1,9 @@
 """Per-user state on content pages: `cms` templates load these tags instead of importing `learning`."""
 
+from decimal import Decimal
+
 from django import template
+from django.template.defaultfilters import floatformat
 
 from learning import rules, selectors
 from learning.plausibility import percent
@@ -47,3 +50,11 @@ def course_enrollment(context, course):
     enrollment = Enrollment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
     return {"request": context["request"], "user": user, "course": course, "enrollment": enrollment,
             "csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def signed(value) -> str:
+    """A ledger amount with its sign: "+0.5", "−1.5" (a correction's reversal), "+0"."""
+    number = Decimal(value or 0)
+    text = floatformat(abs(number), "-2")
+    return f"−{text}" if number < 0 else f"+{text}"

@@ -103,7 +103,7 @@ def test_the_bottom_bar_reaches_every_page_of_mine_and_large_text_never_scrolls_
         expect(bar.get_by_role("link", name=name)).to_have_attribute("aria-current", "page")
 
     bar.get_by_role("link", name="我的").click()
-    tabs = ["学习概况", "学习台账", "成长档案", "学习日志", "我的证书", "通知"]
+    tabs = ["学习概况", "学习台账", "面授课程", "成长档案", "学习日志", "我的证书", "通知"]
     for name in tabs:
         page.locator("nav.me-tabs").get_by_role("link", name=name, exact=True).click()
         expect(page.locator("nav.me-tabs a[aria-current=page]")).to_have_text(name)

@@ -10,12 +10,15 @@ from cms.models import (
     DailyLessonPage,
     HomePage,
     LessonPage,
+    TeachingBaseIndexPage,
+    TeachingBasePage,
 )
 
 
 class PageTreeRules(WagtailPageTestCase):
-    def test_home_holds_the_three_sections_only(self):
-        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, DailyLessonIndexPage, CaseLibraryPage})
+    def test_home_holds_the_four_sections_only(self):
+        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, DailyLessonIndexPage, CaseLibraryPage,
+                                                  TeachingBaseIndexPage})
         self.assertCanCreateAt(Page, HomePage)
 
     def test_courses_hold_lessons_and_nothing_else_holds_them(self):
@@ -30,5 +33,7 @@ class PageTreeRules(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(DailyLessonPage, {DailyLessonIndexPage})
         self.assertAllowedSubpageTypes(CaseLibraryPage, {CasePage})
         self.assertAllowedParentPageTypes(CasePage, {CaseLibraryPage})
-        for leaf in (LessonPage, DailyLessonPage, CasePage):
+        self.assertAllowedSubpageTypes(TeachingBaseIndexPage, {TeachingBasePage})
+        self.assertAllowedParentPageTypes(TeachingBasePage, {TeachingBaseIndexPage})
+        for leaf in (LessonPage, DailyLessonPage, CasePage, TeachingBasePage):
             self.assertAllowedSubpageTypes(leaf, set())

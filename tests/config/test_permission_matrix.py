@@ -15,12 +15,16 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from assessments.models import QuestionBank, Quiz
 from certificates.services import certificate_issue
+from classroom import checkin as classroom_checkin
+from classroom import services as classroom_services
+from classroom.models import Attendance, CheckinWindow, TrainingSession
 from cms.models import CoursePage, DailyLessonPage, LessonPage
 from config.api import api
-from learning.models import TrainingClass
+from learning.models import Enrollment, TrainingClass
 from learning.services import journal_create
 from notifications.models import Notification
 from orgs.api import OrgAdminRole, Organization, TraineeProfile
@@ -35,7 +39,7 @@ USERNAMES = {"trainee": "trainee", "other_trainee": "trainee01", "trainer": "tra
              "street_admin": "street_admin", "sibling_admin": "sibling_admin", "district_admin": "district_admin",
              "superuser": "admin"}
 OUR_APPS = ("cms.", "core.", "orgs.", "notifications.", "learning.", "certificates.", "growth.", "assessments.",
-            "stats.", "config.")
+            "classroom.", "stats.", "config.")
 
 # Who gets what. "ok" for the listed roles, "deny" (or "login" for anonymous) for everyone else, unless a
 # role is named with another outcome. Object ids belong to `trainee` (inside 红旗街道, 朝阳区) unless said.
@@ -43,6 +47,9 @@ EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 STAFF = {"trainer", "reviewer", "street_admin", "sibling_admin", "district_admin", "superuser"}
 ORG_ADMINS = {"street_admin", "sibling_admin", "district_admin", "superuser"}
+# Who runs the world's session (organised by 红旗街道, taught by `trainer`): its trainer, trainers, the
+# administrators whose scope holds 红旗街道, superusers.
+SESSION_RUNNERS = {"trainer", "street_admin", "district_admin", "superuser"}
 
 
 def row(ok, **others):
@@ -136,6 +143,44 @@ PAGES = {
     "admin/snippets/choose/learning/trainingclass/results/": row(STAFF),
     "admin/snippets/choose/learning/trainingclass/chosen/<str:pk>/": row({"street_admin", "district_admin",
                                                                          "superuser"}),
+    # classroom: a trainee's sessions, 签到, calendar feed and 评教 (the session and course are `trainee`'s)
+    "classroom/": row(SIGNED_IN),
+    "classroom/sessions/<int:session_id>/signup/": row(set(), **{r: "405" for r in SIGNED_IN}),
+    "classroom/sessions/<int:session_id>/evaluate/": row({"trainee"}),  # attended it; nobody else did
+    "classroom/courses/<int:course_id>/evaluate/": row({"trainee"}),  # completed it
+    "classroom/checkin/": row(SIGNED_IN),
+    # a fresh QR token of the class's current session: its member checks in, anyone else is refused, a
+    # visitor is sent to the login (the scan is remembered)
+    "classroom/checkin/<str:token>/": row({"trainee"}),
+    "classroom/calendar/": row(SIGNED_IN),
+    "classroom/calendar/revoke/": row(set(), **{r: "405" for r in SIGNED_IN}),
+    "classroom/calendar/<str:feed_token>.ics": row(EVERYONE),  # the token is the credential (no cookie)
+    # classroom: running a session
+    "classroom/teach/": row({"trainer", *ORG_ADMINS}),
+    "classroom/teach/sessions/<int:session_id>/": row(SESSION_RUNNERS),
+    "classroom/teach/sessions/<int:session_id>/checkin/": row(SESSION_RUNNERS),
+    "classroom/teach/sessions/<int:session_id>/checkin/code.json": row(SESSION_RUNNERS),
+    "classroom/teach/sessions/<int:session_id>/checkin/open/": row(set(), **{r: "405" for r in SIGNED_IN}),
+    "classroom/teach/sessions/<int:session_id>/checkin/close/": row(set(), **{r: "405" for r in SIGNED_IN}),
+    "classroom/teach/sessions/<int:session_id>/mark/": row(set(), **{r: "405" for r in SIGNED_IN}),
+    # classroom in the admin: reports for trainers and administrators (rows limited to the scope)
+    "admin/classroom/attendance/": row({"trainer", *ORG_ADMINS}),
+    "admin/classroom/attendance/results/": row({"trainer", *ORG_ADMINS}),
+    "admin/classroom/attendance-by-class/": row({"trainer", *ORG_ADMINS}),
+    "admin/classroom/attendance-by-class/results/": row({"trainer", *ORG_ADMINS}),
+    "admin/classroom/evaluations/": row({"trainer", *ORG_ADMINS}),
+    "admin/classroom/evaluations/<str:kind>/<int:object_id>/": row(SESSION_RUNNERS),  # its trainer; the scope
+    "admin/snippets/classroom/trainingsession/edit/<int:pk>/": row({"street_admin", "district_admin", "superuser"}),
+    "admin/snippets/classroom/trainingsession/delete/<int:pk>/": row({"street_admin", "district_admin", "superuser"}),
+    "admin/snippets/classroom/trainingsession/usage/<int:pk>/": row({"street_admin", "district_admin", "superuser"}),
+    "admin/snippets/classroom/trainingsession/history/<int:pk>/": row({"street_admin", "district_admin", "superuser"}),
+    "admin/snippets/classroom/trainingsession/history-results/<int:pk>/": row({"street_admin", "district_admin",
+                                                                               "superuser"}),
+    "admin/snippets/classroom/trainingsession/copy/<int:pk>/": row({"street_admin", "district_admin", "superuser"}),
+    "admin/snippets/choose/classroom/trainingsession/": row(STAFF),
+    "admin/snippets/choose/classroom/trainingsession/results/": row(STAFF),
+    "admin/snippets/choose/classroom/trainingsession/chosen/<str:pk>/": row({"street_admin", "district_admin",
+                                                                            "superuser"}),
 }
 
 API = {
@@ -193,21 +238,54 @@ def world():
     attempt = attempt_start(user=trainee, quiz=quiz)
     notification = Notification.objects.filter(user=trainee).first() or Notification.objects.create(
         user=trainee, kind="daily_out", reason="matrix", title="测试通知")
+    session, current, window = _classroom_world(trainee)
+    course_id = CoursePage.objects.live().first().pk
+    Enrollment.objects.update_or_create(user=trainee, course_id=course_id,
+                                        defaults={"source": Enrollment.Source.SELF, "completed_at": timezone.now()})
     return {
+        "session_id": session.pk, "kind": "session", "object_id": session.pk,
+        "token": FreshCheckinToken(current.pk, window.pk),
+        "feed_token": classroom_services.calendar_feed_create(user=trainee),
         "slug": DailyLessonPage.objects.live().first().slug, "code": certificate.code, "page_id": lesson.pk,
         "quiz_id": quiz.pk, "user_id": trainee.pk, "certificate_id": certificate.pk,
         "notification_id": notification.pk, "attempt_id": attempt.pk, "token_id": 1,
-        "course_id": CoursePage.objects.live().first().pk, "year": 2027, "entry_id": entry.pk,
+        "course_id": course_id, "year": 2027, "entry_id": entry.pk,
         "bank_id": QuestionBank.objects.order_by("pk").first().pk,  # a real one (ids differ after a flush)
         "org_id": trainee.profile.organization.pk, "pk": TraineeProfile.objects.get(user=trainee).pk,
         "lesson_id": lesson.pk, "class_pk": TrainingClass.objects.get(member_organizations__code="22010401").pk,
     }
 
 
+class FreshCheckinToken:
+    """A check-in token minted when the URL is built: a token lives 30 seconds, the matrix runs longer."""
+
+    def __init__(self, session_id: int, window_id: int):
+        self.session_id, self.window_id = session_id, window_id
+
+    def __str__(self):
+        return classroom_checkin.mint_token(session_id=self.session_id, window_id=self.window_id)
+
+
+def _classroom_world(trainee):
+    """A session of `trainee`'s class that ended yesterday (they attended), and one under way with check-in open."""
+    training_class = TrainingClass.objects.get(member_organizations__code="22010401")
+    trainer, now = User.objects.get(username="trainer"), timezone.now()
+    common = {"training_class": training_class, "trainer": trainer, "address": "红旗街道党群服务中心"}
+    past = TrainingSession.objects.create(title="矩阵面授课", starts_at=now - dt.timedelta(days=1),
+                                          ends_at=now - dt.timedelta(days=1) + dt.timedelta(hours=2), **common)
+    Attendance.objects.create(session=past, user=trainee, status="present", method="manual")
+    current = TrainingSession.objects.create(title="矩阵现场教学", starts_at=now - dt.timedelta(minutes=10),
+                                             ends_at=now + dt.timedelta(hours=2), **common)
+    window = CheckinWindow.objects.create(session=current, opened_by=trainer, opened_at=now)
+    return past, current, window
+
+
 def _url(route: str, ids: dict) -> str:
     import re
 
-    if route.startswith("admin/snippets/"):
+    if route.startswith(("admin/snippets/classroom/", "admin/snippets/choose/classroom/")):
+        ids = {**ids, "pk": ids["session_id"]}
+    elif route.startswith("admin/snippets/"):
         ids = {**ids, "pk": ids["class_pk"]}
 
     def value(match):

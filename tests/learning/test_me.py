@@ -308,7 +308,7 @@ def test_me_pages_fit_a_360px_phone(live_server, phone_page):
 
     # One tab bar on every page of 我的, in the same order, the current page marked; none scrolls sideways.
     tabs = page.locator("nav.me-tabs a")
-    names = ["学习概况", "学习台账", "成长档案", "学习日志", "我的证书", "通知"]
+    names = ["学习概况", "学习台账", "面授课程", "成长档案", "学习日志", "我的证书", "通知"]
     expect(tabs).to_have_text(names)  # a trainee is not offered API 令牌
     for name in names:
         page.locator("nav.me-tabs").get_by_role("link", name=name, exact=True).click()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from devtools.demo import activity, classes, pages, people, quizzes
+from devtools.demo import activity, classes, classroom, pages, people, quizzes
 
 DEFER_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
@@ -36,6 +36,7 @@ class Command(BaseCommand):
             created["training_classes"] = classes.ensure_training_classes()
             created["ledger_history"] = activity.ensure_activity(now)
             created["quizzes"] = quizzes.load_quizzes()
+            created["classroom_sessions"] = classroom.ensure_sessions(now)
         if not options["skip_index"]:
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)
