@@ -20,7 +20,7 @@ function run(form) {
   const id = form.dataset.attempt, csrf = form.dataset.csrf, url = form.dataset.saveUrl;
   const status = form.querySelector("[data-save-status]");
   const store = storage() || {getItem: () => null, setItem() {}, removeItem() {}};
-  let timer = null, dirty = false;
+  let timer = null, dirty = false, inFlight = false, again = false;
 
   function questions() {
     return Array.from(form.querySelectorAll("fieldset.question"), function (fs) {
@@ -32,10 +32,14 @@ function run(form) {
     });
   }
 
+  // One save at a time: two in flight could land out of order (older answers over newer ones); a save
+  // asked for meanwhile goes when the one in flight settles, with the answers as they are then.
   function save() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
     const answers = collectAnswers(questions());
     writeStored(store, id, answers);
-    return fetch(url, {
+    fetch(url, {
       method: "PUT", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
       body: JSON.stringify({answers: answers})
@@ -52,6 +56,10 @@ function run(form) {
       .catch(function () {
         dirty = true;
         status.textContent = "网络不稳定：答案已暂存在本机，恢复后自动保存";
+      })
+      .then(function () {
+        inFlight = false;
+        if (again) { again = false; save(); }
       });
   }
 
