@@ -11,11 +11,10 @@
 
 import django_filters
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,13 +23,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views import chooser as snippet_choosers
-from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from classroom import access, evaluations, selectors
 from classroom.models import Attendance, TrainingSession
 from cms.models import TeachingBasePage
+from core.api import scoped_snippet_views
 from learning.api import (
     OrganizationFilter,
     ReportFilterSet,
@@ -105,19 +103,10 @@ class TrainingSessionForm(WagtailAdminModelForm):
         return cleaned
 
 
-class _ScopedObjectMixin:
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        if obj is not None and not _editable(self.request.user, obj):
-            raise Http404
-        return obj
+SCOPED = scoped_snippet_views(in_scope=_editable, objects_in_scope=sessions_organised_in_scope)
 
 
-class EditView(_ScopedObjectMixin, snippet_views.EditView):
-    pass
-
-
-class DeleteView(_ScopedObjectMixin, snippet_views.DeleteView):
+class DeleteView(SCOPED.delete):
     """A session with attendance is history (its credits are in the ledger): it cannot be deleted."""
 
     def form_valid(self, form):
@@ -133,42 +122,6 @@ class DeleteView(_ScopedObjectMixin, snippet_views.DeleteView):
         return context
 
 
-class UsageView(_ScopedObjectMixin, snippet_views.UsageView):
-    pass
-
-
-class HistoryView(_ScopedObjectMixin, snippet_views.HistoryView):
-    pass
-
-
-class CopyView(snippet_views.CopyView):
-    def get_object(self, queryset=None):
-        get_object_or_404(sessions_organised_in_scope(self.request.user),
-                          pk=unquote(str(self.kwargs[self.pk_url_kwarg])))
-        return super().get_object(queryset)
-
-
-class ChooseView(snippet_choosers.ChooseView):
-    def get_object_list(self):
-        return sessions_organised_in_scope(self.request.user)
-
-
-class ChooseResultsView(snippet_choosers.ChooseResultsView):
-    def get_object_list(self):
-        return sessions_organised_in_scope(self.request.user)
-
-
-class ChosenView(snippet_choosers.SnippetChosenView):
-    def get_object(self, pk):
-        return sessions_organised_in_scope(self.request.user).get(pk=pk)
-
-
-class TrainingSessionChooserViewSet(snippet_choosers.SnippetChooserViewSet):
-    choose_view_class = ChooseView
-    choose_results_view_class = ChooseResultsView
-    chosen_view_class = ChosenView
-
-
 class TrainingSessionViewSet(SnippetViewSet):
     model = TrainingSession
     icon = "date"
@@ -179,12 +132,12 @@ class TrainingSessionViewSet(SnippetViewSet):
     list_display = ["title", "training_class", "kind", "starts_at", "trainer"]
     list_filter = ["kind"]
     list_per_page = 50
-    edit_view_class = EditView
+    edit_view_class = SCOPED.edit
     delete_view_class = DeleteView
-    copy_view_class = CopyView
-    usage_view_class = UsageView
-    history_view_class = HistoryView
-    chooser_viewset_class = TrainingSessionChooserViewSet
+    copy_view_class = SCOPED.copy
+    usage_view_class = SCOPED.usage
+    history_view_class = SCOPED.history
+    chooser_viewset_class = SCOPED.chooser
     edit_handler = ObjectList(
         [
             FieldPanel("training_class"),

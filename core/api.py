@@ -2,6 +2,7 @@
 import staging, streamed CSV/XLSX exports, SVG charts, the bookkeeping of periodic jobs, and the one error type (with its API schema)."""
 
 from core import calendar, charts, import_staging, jobs
+from core.admin_scoped import scoped_snippet_views
 from core.calendar import local_days, unconfirmed_years, year_days, year_from_query
 from core.errors import ERRORS, DomainError, ErrorOut
 from core.exports import StreamingExportMixin, inert_text, xlsx_cell, xlsx_row
@@ -30,4 +31,5 @@ __all__ = [
     "DomainError", "ERRORS", "ErrorOut",
     "jobs", "JobRun",
     "rankings_enabled", "streaks_enabled", "timed_reminders_enabled",
+    "scoped_snippet_views",
 ]

@@ -9,12 +9,9 @@
 """
 
 from django import forms
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -22,11 +19,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views import chooser as snippet_choosers
-from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import CoursePage
+from core.api import scoped_snippet_views
 from learning.membership import classes_organised_in_scope
 from learning.models import TrainingClass
 from orgs.api import Organization, can_manage, organizations_in_scope
@@ -127,58 +123,7 @@ class TrainingClassForm(WagtailAdminModelForm):
         return cleaned
 
 
-class _ScopedObjectMixin:
-    """Views on one class: a class outside the admin's subtree does not exist for them."""
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        if obj is not None and not _in_scope(self.request.user, obj):
-            raise Http404
-        return obj
-
-
-class EditView(_ScopedObjectMixin, snippet_views.EditView):
-    pass
-
-
-class DeleteView(_ScopedObjectMixin, snippet_views.DeleteView):
-    pass
-
-
-class CopyView(snippet_views.CopyView):
-    def get_object(self, queryset=None):
-        # Wagtail's copy view checks the permission policy (403); answer like the other views: 404.
-        get_object_or_404(classes_organised_in_scope(self.request.user), pk=unquote(str(self.kwargs[self.pk_url_kwarg])))
-        return super().get_object(queryset)
-
-
-class UsageView(_ScopedObjectMixin, snippet_views.UsageView):
-    pass
-
-
-class HistoryView(_ScopedObjectMixin, snippet_views.HistoryView):
-    pass
-
-
-class ChooseView(snippet_choosers.ChooseView):
-    def get_object_list(self):
-        return classes_organised_in_scope(self.request.user)
-
-
-class ChooseResultsView(snippet_choosers.ChooseResultsView):
-    def get_object_list(self):
-        return classes_organised_in_scope(self.request.user)
-
-
-class ChosenView(snippet_choosers.SnippetChosenView):
-    def get_object(self, pk):
-        return classes_organised_in_scope(self.request.user).get(pk=pk)
-
-
-class TrainingClassChooserViewSet(snippet_choosers.SnippetChooserViewSet):
-    choose_view_class = ChooseView
-    choose_results_view_class = ChooseResultsView
-    chosen_view_class = ChosenView
+SCOPED = scoped_snippet_views(in_scope=_in_scope, objects_in_scope=classes_organised_in_scope)
 
 
 class TrainingClassViewSet(SnippetViewSet):
@@ -189,12 +134,12 @@ class TrainingClassViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "organization", "starts_on", "ends_on"]
     list_per_page = 50
-    edit_view_class = EditView
-    delete_view_class = DeleteView
-    copy_view_class = CopyView
-    usage_view_class = UsageView
-    history_view_class = HistoryView
-    chooser_viewset_class = TrainingClassChooserViewSet
+    edit_view_class = SCOPED.edit
+    delete_view_class = SCOPED.delete
+    copy_view_class = SCOPED.copy
+    usage_view_class = SCOPED.usage
+    history_view_class = SCOPED.history
+    chooser_viewset_class = SCOPED.chooser
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
