@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessments.models import Attempt, Quiz
-from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage
+from cms.models import CasePage, CoursePage, DailyLessonPage, LessonPage, TeachingBasePage
 from tests.helpers import report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -128,7 +128,9 @@ def _trainee_pages() -> list[str]:
     course = CoursePage.objects.live().order_by("path").first()
     case = CasePage.objects.live().order_by("path").first()
     quiz = Quiz.objects.get(page=daily)
+    base = TeachingBasePage.objects.live().order_by("path").first()
     return ["/", "/daily/today/", daily.url, video_lesson.url, "/courses/", course.url, "/cases/", case.url,
+            "/bases/", base.url, "/classroom/", "/classroom/calendar/", "/classroom/checkin/",
             "/search/?q=%E7%89%A9%E4%B8%9A", f"/quizzes/{quiz.pk}/", "/me/", "/me/history/", "/me/growth/",
             "/me/journal/", "/me/certificates/", "/me/notifications/", "/accounts/password/change/",
             "/offline/", "/no-such-page/"]
@@ -150,7 +152,8 @@ def test_axe_finds_no_serious_fault_on_any_trainee_page_in_either_mode(live_serv
             page.goto(f"{base}/")
             page.get_by_role("button", name="大字模式").click()
         for url in urls:
-            page.goto(f"{base}{url}")
+            response = page.goto(f"{base}{url}")
+            assert response.status == (404 if url == "/no-such-page/" else 200), url
             faults += [f"[{mode}] {fault}" for fault in _faults(axe, page, url)]
             checked += 1
         # the attempt page, once the quiz is started (the first pass starts it)
