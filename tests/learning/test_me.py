@@ -160,7 +160,7 @@ def test_malformed_year_is_a_400_with_a_chinese_message(client, trainee, year):
 
 # --- one tab bar on every page of 我的 -----------------------------------------------------------
 
-ME_TABS = [("/me/", "学习概况"), ("/me/history/", "学习台账"), ("/me/growth/", "成长档案"),
+ME_TABS = [("/me/", "学习概况"), ("/me/history/", "学习台账"), ("/classroom/", "面授课程"), ("/me/growth/", "成长档案"),
            ("/me/journal/", "学习日志"), ("/me/certificates/", "我的证书"), ("/me/notifications/", "通知")]
 
 
@@ -182,7 +182,7 @@ def _tabs(html: str) -> list[tuple[str, str, bool]]:
 
 def test_every_me_page_shows_the_same_tabs_with_its_own_marked(client, trainee):
     """Every page a trainee can open under /me/ (found from the URL patterns, error pages too) carries the
-    one tab bar reaching all six pages, in the same order, with exactly the current page marked."""
+    one tab bar reaching all seven pages, in the same order, with exactly the current page marked."""
     args = {"<int:user_id>": str(trainee.pk)}  # one's own growth page by id is the same page
     pages = {}
     for route in _me_routes():
@@ -200,14 +200,14 @@ def test_every_me_page_shows_the_same_tabs_with_its_own_marked(client, trainee):
     own = {href for href, _ in ME_TABS}
     for url, html in pages.items():
         tabs = _tabs(html)
-        assert [(href, text) for href, text, _ in tabs[:6]] == ME_TABS, url
+        assert [(href, text) for href, text, _ in tabs[:7]] == ME_TABS, url
         path = url.split("?")[0].replace(f"growth/{trainee.pk}/", "growth/")
         marked = [href for href, _, current in tabs if current]
         if path in own:
             assert marked == [path], f"{url} marks {marked}"
-            assert len(tabs) == 6, f"{url}: a trainee is not offered more tabs"
+            assert len(tabs) == 7, f"{url}: a trainee is not offered more tabs"
         else:  # /me/tokens/, reached by its address: its own tab shows only so it can be marked
-            assert marked == [path] and len(tabs) == 7, url
+            assert marked == [path] and len(tabs) == 8, url
 
 
 # --- query counts -------------------------------------------------------------------------
