@@ -26,7 +26,7 @@ def _sign_in(page, base: str, username: str = "trainee"):
 def _controlled(page):
     """Wait until the service worker is active and controls this page."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10_000)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
 def _fits(page) -> bool:
@@ -82,11 +82,11 @@ def test_installable_the_lesson_reloads_offline_and_an_offline_answer_is_saved_o
     choice.check()
     question_id, value = choice.get_attribute("name")[2:], choice.get_attribute("value")
     value = {"true": True, "false": False}.get(value, value)  # a 判断题 is saved as a boolean
-    expect(page.locator("[data-save-status]")).to_contain_text("暂存在本机", timeout=10_000)
+    expect(page.locator("[data-save-status]")).to_contain_text("暂存在本机", timeout=30_000)
     attempt = Attempt.objects.get(user__username="trainee", quiz__page=daily)
     assert not (attempt.answers or {}).get(question_id)
     page.context.set_offline(False)
-    expect(page.locator("[data-save-status]")).to_contain_text("已保存", timeout=10_000)
+    expect(page.locator("[data-save-status]")).to_contain_text("已保存", timeout=30_000)
     attempt.refresh_from_db()
     assert attempt.answers[question_id] == value
 
