@@ -78,10 +78,16 @@ def test_installable_the_lesson_reloads_offline_and_an_offline_answer_is_saved_o
     page.get_by_role("button", name="开始答题").click()
     expect(page).to_have_url(re.compile(r"/quizzes/attempts/\d+/$"))
     page.context.set_offline(True)
-    choice = page.locator("fieldset.question input[type=radio]").first
-    choice.check()
-    question_id, value = choice.get_attribute("name")[2:], choice.get_attribute("value")
-    value = {"true": True, "false": False}.get(value, value)  # a 判断题 is saved as a boolean
+    first = page.locator("fieldset.question input").first  # the paper may be drawn from a bank: any kind
+    question_id, kind = first.get_attribute("name")[2:], first.get_attribute("type")
+    if kind == "text":
+        first.fill("报到")
+        value = "报到"
+    else:
+        first.check()
+        value = first.get_attribute("value")
+        value = {"true": True, "false": False}.get(value, value)  # a 判断题 is saved as a boolean
+        value = [value] if kind == "checkbox" else value
     expect(page.locator("[data-save-status]")).to_contain_text("暂存在本机", timeout=30_000)
     attempt = Attempt.objects.get(user__username="trainee", quiz__page=daily)
     assert not (attempt.answers or {}).get(question_id)
