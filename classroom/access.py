@@ -28,6 +28,18 @@ def may_run_everything(user) -> bool:
     return is_trainer(user)
 
 
+def sees_every_member(user, session: TrainingSession) -> bool:
+    """Whoever teaches the session, trainers and superusers see (and mark) every member of its class; an
+    administrator only the members inside their subtree."""
+    return session.trainer_id == user.pk or may_run_everything(user)
+
+
+def members_in_view(user, session: TrainingSession, path_field: str) -> Q:
+    """The members of `session`'s class that `user` may see, as a filter on `path_field` (the member's
+    organisation path as seen from the rows being filtered)."""
+    return Q() if sees_every_member(user, session) else in_scope(user, path_field)
+
+
 def sessions_run_by(user) -> QuerySet[TrainingSession]:
     """Every session `user` may run, as a filter (the same rule as `may_run`)."""
     sessions = TrainingSession.objects.all()

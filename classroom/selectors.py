@@ -120,9 +120,9 @@ def open_window(session: TrainingSession) -> CheckinWindow | None:
     return CheckinWindow.objects.filter(session=session, closed_at__isnull=True).first()
 
 
-def roster(session: TrainingSession, *, viewer=None) -> QuerySet[TraineeProfile]:
-    """The class's members with their sign-up and attendance for this session, by organisation and name.
-    With `viewer` an administrator (not a trainer), only the members inside their scope."""
+def roster(session: TrainingSession, *, viewer) -> QuerySet[TraineeProfile]:
+    """The class's members `viewer` may see (access.members_in_view) with their sign-up and attendance
+    for this session, by organisation and name."""
     attendance = Attendance.objects.filter(session=session, user=OuterRef("user_id"))
     rows = (TraineeProfile.objects.filter(user_id__in=class_members(session.training_class))
             .select_related("organization")
@@ -131,19 +131,21 @@ def roster(session: TrainingSession, *, viewer=None) -> QuerySet[TraineeProfile]
                       checked_in_at=Subquery(attendance.values("checked_in_at")[:1]),
                       credited_hours=Subquery(attendance.values("credited_hours")[:1]),
                       signed_up=Exists(SessionSignup.objects.filter(session=session, user=OuterRef("user_id"))))
+            .filter(access.members_in_view(viewer, session, "organization__path"))
             .order_by("organization__path", "real_name", "pk"))
-    if viewer is not None:
-        rows = _rows_in_scope(rows, viewer, teaches=session.trainer_id == viewer.pk)
     return rows
 
 
-def roster_counts(session: TrainingSession) -> dict:
-    counts = dict(Attendance.objects.filter(session=session).order_by().values_list("status").annotate(n=Count("id")))
+def roster_counts(session: TrainingSession, *, viewer) -> dict:
+    counts = dict(Attendance.objects.filter(session=session)
+                  .filter(access.members_in_view(viewer, session, "user__profile__organization__path"))
+                  .order_by().values_list("status").annotate(n=Count("id")))
     return {status: counts.get(status, 0) for status in Attendance.Status.values}
 
 
-def changes_of(session: TrainingSession, limit: int = 50) -> list[AttendanceChange]:
+def changes_of(session: TrainingSession, *, viewer, limit: int = 50) -> list[AttendanceChange]:
     return list(AttendanceChange.objects.filter(attendance__session=session)
+                .filter(access.members_in_view(viewer, session, "attendance__user__profile__organization__path"))
                 .select_related("changed_by", "attendance__user__profile")[:limit])
 
 
@@ -248,7 +250,7 @@ def _rows_in_scope(rows: QuerySet[TraineeProfile], user, *, teaches: bool) -> Qu
 
 def attendance_rows(user, session: TrainingSession, *, organization=None) -> QuerySet[TraineeProfile]:
     """One row per member of the session's class (within `user`'s scope) with their attendance."""
-    rows = _rows_in_scope(roster(session), user, teaches=session.trainer_id == user.pk)
+    rows = roster(session, viewer=user)
     if organization is not None:
         rows = rows.filter(organization__path__startswith=organization.path)
     return rows

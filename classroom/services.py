@@ -33,6 +33,7 @@ from classroom.models import (
 )
 from core.api import DomainError
 from learning.api import Enrollment, LedgerKind, attendance_credit, ledger_record
+from orgs.api import TraineeProfile
 
 OPEN_BEFORE = dt.timedelta(hours=2)  # check-in may open this long before a session starts…
 OPEN_AFTER = dt.timedelta(hours=2)  # …and until this long after it ends
@@ -243,8 +244,9 @@ def attendance_mark(*, by, session_id: int, user_id: int, status: str, reason: s
     if now > session.ends_at + MARK_AFTER:
         raise ClassroomError("too_late", _("课程结束已超过 90 天，不能再登记或更正出勤。"))
     trainee = get_user_model().objects.filter(pk=user_id).first()
-    if trainee is None or not access.is_member(trainee, session):
-        raise ClassroomError("not_member", _("该学员不在本培训班中。"), 404)
+    if trainee is None or not access.is_member(trainee, session) or not TraineeProfile.objects.filter(
+            access.members_in_view(by, session, "organization__path"), user=trainee).exists():
+        raise ClassroomError("not_member", _("该学员不在本培训班中。"), 404)  # nor, for an administrator, in scope
     attendance = Attendance.objects.select_for_update().filter(session=session, user=trainee).first()
     if attendance is None:
         try:

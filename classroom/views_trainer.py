@@ -38,9 +38,9 @@ def session_roster(request, session_id: int):
     return render(request, "classroom/roster.html", {
         "session": session,
         "rows": rows,
-        "counts": selectors.roster_counts(session),
+        "counts": selectors.roster_counts(session, viewer=request.user),
         "window": selectors.open_window(session),
-        "changes": selectors.changes_of(session),
+        "changes": selectors.changes_of(session, viewer=request.user),
         "statuses": Attendance.Status.choices,
         "now": timezone.now(),
         "report_url": reverse("classroom_attendance_report") + "?" + urlencode({"session": session.pk}),
@@ -58,12 +58,12 @@ def _checkin_payload(request, session, window) -> dict:
         "url": url,
         "code": checkin.current_code(window.pk, now),
         "rotate_seconds": checkin.ROTATE_SECONDS,
-        "attended": _attended(session),
+        "attended": _attended(session, request.user),
     }
 
 
-def _attended(session) -> int:
-    counts = selectors.roster_counts(session)
+def _attended(session, viewer) -> int:
+    counts = selectors.roster_counts(session, viewer=viewer)
     return counts[Attendance.Status.PRESENT] + counts[Attendance.Status.LATE]
 
 

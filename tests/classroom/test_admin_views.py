@@ -136,3 +136,20 @@ def test_a_session_with_attendance_cannot_be_deleted_and_one_without_can(s):
     empty = session(starts_at=NOW + dt.timedelta(days=3), title="取消的面授")
     assert admin.post(f"/admin/snippets/classroom/trainingsession/delete/{empty.pk}/").status_code == 302
     assert not TrainingSession.objects.filter(pk=empty.pk).exists()
+
+
+def test_an_administrator_running_the_session_neither_sees_nor_marks_a_member_outside_their_subtree(s):
+    """The roster page's list, its counts and its corrections, and a hand mark, all follow one scope."""
+    trainer, outsider = User.objects.get(username="trainer"), User.objects.get(username="trainee01")
+    services.attendance_mark(by=trainer, session_id=s.pk, user_id=outsider.pk, status="absent", reason="核实后未到课")
+    name = TraineeProfile.objects.get(user=outsider).real_name
+    url = f"/classroom/teach/sessions/{s.pk}/"
+    by_trainer = login("trainer").get(url)
+    assert name in by_trainer.content.decode() and by_trainer.context["counts"]["absent"] == 2
+    by_street = login("street_admin").get(url)
+    assert by_street.status_code == 200 and name not in by_street.content.decode()  # list and corrections
+    assert by_street.context["counts"]["absent"] == 1  # trainee04 only
+    with pytest.raises(services.ClassroomError) as error:
+        services.attendance_mark(by=User.objects.get(username="street_admin"), session_id=s.pk, user_id=outsider.pk,
+                                 status="present", reason="现场核实")
+    assert error.value.code == "not_member"
