@@ -6,13 +6,15 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import etag, require_POST, require_safe
 
 TEXT_COOKIE = "college_text"
 TEXT_COOKIE_AGE = 365 * 24 * 3600
@@ -25,7 +27,7 @@ OFFLINE_PAGES_KEPT = 12
 
 
 def shell_urls() -> list[str]:
-    return [static(name) for name in SHELL_STATIC] + ["/offline/"]
+    return [static(name) for name in SHELL_STATIC] + [reverse("pwa_offline")]
 
 
 @functools.cache
@@ -54,14 +56,21 @@ def manifest(request):
     return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
+@functools.cache
+def service_worker_script() -> str:
+    """The worker's source: the same for every visitor, so rendered once per process without a request
+    (no context processor, hence no session or user query on a fetch browsers repeat on every visit)."""
+    return render_to_string("cms/pwa/sw.js", {
+        "version": shell_version(), "shell": shell_urls(), "offline_url": reverse("pwa_offline"),
+        "static_prefix": settings.STATIC_URL, "prefixes": OFFLINE_PREFIXES, "kept": OFFLINE_PAGES_KEPT,
+    })
+
+
 @require_safe
-@cache_control(no_cache=True)  # browsers check the worker for updates on every visit
+@cache_control(no_cache=True)  # browsers check the worker for updates on every visit: a 304 while unchanged
+@etag(lambda request: shell_version())
 def service_worker(request):
-    shell = shell_urls()
-    version = shell_version()
-    response = render(request, "cms/pwa/sw.js", {
-        "version": version, "shell": shell, "static_prefix": settings.STATIC_URL, "prefixes": OFFLINE_PREFIXES, "kept": OFFLINE_PAGES_KEPT,
-    }, content_type="text/javascript; charset=utf-8")
+    response = HttpResponse(service_worker_script(), content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response
 

@@ -5,6 +5,9 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from tests.helpers import login
@@ -64,3 +67,13 @@ def test_logging_out_clears_what_the_phone_kept():
     response = trainee.post("/accounts/logout/")
     assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache", "storage"'
     assert login("trainee").get("/accounts/logout/").get("Clear-Site-Data") is None  # the GET only asks
+
+
+def test_the_service_worker_is_the_same_for_everyone_and_a_repeat_check_is_a_304():
+    trainee, visitor = login("trainee"), Client()
+    first = trainee.get("/sw.js")
+    assert first.content == visitor.get("/sw.js").content  # nothing of the person in it
+    assert trainee.get("/sw.js", headers={"if-none-match": first["ETag"]}).status_code == 304
+    with CaptureQueriesContext(connection) as queries:
+        trainee.get("/sw.js")
+    assert [q["sql"] for q in queries.captured_queries if "learning_notification" in q["sql"]] == []

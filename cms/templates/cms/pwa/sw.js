@@ -7,8 +7,8 @@ const VERSION = "{{ version }}";
 const SHELL = "shell-" + VERSION;
 const PAGES = "pages";
 const SHELL_URLS = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
-const OFFLINE_URL = "/offline/";
-const PREFIXES = [{% for prefix in prefixes %}"{{ prefix }}", {% endfor %}"/"];
+const OFFLINE_URL = "{{ offline_url|escapejs }}";
+const PREFIXES = [{% for prefix in prefixes %}"{{ prefix }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 const KEPT = {{ kept }};
 
 self.addEventListener("install", (event) => {
@@ -22,7 +22,7 @@ self.addEventListener("activate", (event) => {
 });
 
 function keptPage(path) {
-  return path === "/" || PREFIXES.some((prefix) => prefix !== "/" && path.startsWith(prefix));
+  return path === "/" || PREFIXES.some((prefix) => path.startsWith(prefix));
 }
 
 async function remember(request, response) {
