@@ -1,7 +1,9 @@
-"""Panels that apps above cms add to content pages without cms importing them (cms knows no trainee and no
-session): classroom lists the sessions held at a teaching base, and offers 评教 on a completed course.
+"""Panels that apps above cms add to pages without cms (or learning) importing them: cms knows no trainee
+and no session. A panel belongs to a slot — a page type ("cms.teachingbasepage", "cms.homepage": the
+signed-in trainee's 今日学习 card) or a named place ("learning.me": 我的学习) — and is a template rendered
+with `context(request, *args)`, or nothing when that returns None.
 
-A page template renders them with `{% load page_panels %}{% page_panels page %}`.
+Page templates render theirs with `{% load page_panels %}{% page_panels page %}`.
 """
 
 from collections.abc import Callable
@@ -9,29 +11,39 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class PagePanel:
-    page_type: str  # "cms.TeachingBasePage": the panel shows on pages of this type only
+class Panel:
+    slot: str
     template: str
-    context: Callable  # context(request, page) -> dict, or None to show nothing
+    context: Callable  # context(request, *args) -> dict, or None to show nothing
     order: int
 
 
-_panels: list[PagePanel] = []
+_panels: list[Panel] = []
 
 
-def register_page_panel(*, page_type: str, template: str, context: Callable, order: int = 100) -> None:
-    """Render `template` with `context(request, page)` on pages of `page_type` (called in `ready()`)."""
-    if not any(p.page_type == page_type and p.template == template for p in _panels):  # ready() may run twice
-        _panels.append(PagePanel(page_type.lower(), template, context, order))
+def register_panel(*, slot: str, template: str, context: Callable, order: int = 100) -> None:
+    """Render `template` with `context(...)` in `slot` (called in `ready()`); lower `order` first."""
+    slot = slot.lower()
+    if not any(p.slot == slot and p.template == template for p in _panels):  # ready() may run twice
+        _panels.append(Panel(slot, template, context, order))
         _panels.sort(key=lambda panel: panel.order)
 
 
-def page_panels(request, page) -> list[tuple[str, dict]]:
-    label = f"{page._meta.app_label}.{page._meta.model_name}"
+def panels_in(slot: str, request, *args) -> list[tuple[str, dict]]:
+    """(template, context) of every panel of `slot` with something to show for this request."""
     shown = []
     for panel in _panels:
-        if panel.page_type == label:
-            context = panel.context(request, page)
+        if panel.slot == slot:
+            context = panel.context(request, *args)
             if context is not None:
                 shown.append((panel.template, context))
     return shown
+
+
+def register_page_panel(*, page_type: str, template: str, context: Callable, order: int = 100) -> None:
+    """A panel on pages of `page_type` ("cms.TeachingBasePage"): `context(request, page)`."""
+    register_panel(slot=page_type, template=template, context=context, order=order)
+
+
+def page_panels(request, page) -> list[tuple[str, dict]]:
+    return panels_in(f"{page._meta.app_label}.{page._meta.model_name}", request, page)

@@ -1,4 +1,4 @@
-"""今日学习, the signed-in trainee's card on the home page (registered with cms.home)."""
+"""今日学习, the signed-in trainee's card on the home page (a cms.panels panel of cms.HomePage)."""
 
 from django.utils import timezone
 
@@ -6,11 +6,13 @@ from learning import selectors
 from learning.summary import summary_figures
 
 
-def today_panel(request) -> dict:
+def today_panel(request, page) -> dict | None:
+    """cms.panels' context for the home page: nothing for a visitor."""
     user = request.user
+    if not user.is_authenticated:
+        return None
     upcoming = selectors.next_class_deadline(user)
     return {
-        "template": "learning/includes/home_today.html",
         "today": selectors.todays_lesson(user),
         **summary_figures(user, streak=None),
         "next_class": upcoming,

@@ -18,8 +18,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
-        from cms.home import home_panels
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_context(), home_panels=home_panels(request))
+        context.update(selectors.home_context())
         return context

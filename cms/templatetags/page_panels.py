@@ -11,10 +11,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def page_panels(context, page):
+    """Each panel's template sees the page's context (user, csrf_token, unread_notifications …) with the
+    panel's own context over it."""
     request = context["request"]
+    outer = context.flatten()
     # Each piece is a template rendered with autoescaping: joining them keeps them safe.
     return mark_safe("".join(  # noqa: S308
-        render_to_string(name, {**panel, "request": request, "user": request.user, "page": page,
-                                "csrf_token": context.get("csrf_token")})
+        render_to_string(name, {**outer, **panel, "page": page})
         for name, panel in panels.page_panels(request, page)
     ))
