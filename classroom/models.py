@@ -110,6 +110,8 @@ class Attendance(models.Model):
         LATE = "late", "迟到"
         ABSENT = "absent", "缺勤"
 
+    ATTENDED = (Status.PRESENT, Status.LATE)  # 出勤 counts a late arrival: the one rule of "was there"
+
     class Method(models.TextChoices):
         QR = "qr", "扫码签到"
         CODE = "code", "数字签到码"
@@ -138,7 +140,7 @@ class Attendance(models.Model):
 
     @property
     def attended(self) -> bool:
-        return self.status in (self.Status.PRESENT, self.Status.LATE)
+        return self.status in self.ATTENDED
 
 
 class AttendanceChange(models.Model):

@@ -72,7 +72,7 @@ def decorate(session: TrainingSession, now: dt.datetime) -> TrainingSession:
     session.can_sign_up = (session.signup_open and session.starts_at > now and not getattr(session, "signed_up", False)
                            and (session.places_left is None or session.places_left > 0))
     session.can_cancel = getattr(session, "signed_up", False) and session.starts_at > now
-    session.attended = getattr(session, "my_status", None) in (Attendance.Status.PRESENT, Attendance.Status.LATE)
+    session.attended = getattr(session, "my_status", None) in Attendance.ATTENDED
     session.can_evaluate = session.is_over and session.attended and not getattr(session, "evaluated", False)
     return session
 
@@ -102,7 +102,7 @@ def sessions_to_run(user, *, days_back: int = 30) -> list[TrainingSession]:
                                                                                          "trainer")
                 .annotate(signup_count=Count("signups", distinct=True),
                           attended_count=Count("attendances", distinct=True,
-                                               filter=Q(attendances__status__in=["present", "late"])),
+                                               filter=Q(attendances__status__in=Attendance.ATTENDED)),
                           checkin_open=Exists(CheckinWindow.objects.filter(session=OuterRef("pk"),
                                                                            closed_at__isnull=True)),
                           # their own sessions first: a trainer in the group may run every session
@@ -265,7 +265,7 @@ def class_attendance_rows(user, training_class, *, organization=None) -> QuerySe
                                  .values("n")[:1], output_field=IntegerField()), 0)
 
     rows = (TraineeProfile.objects.filter(user_id__in=class_members(training_class)).select_related("organization")
-            .annotate(attended=count("present", "late"), late=count("late"), absent=count("absent"),
+            .annotate(attended=count(*Attendance.ATTENDED), late=count(Attendance.Status.LATE), absent=count(Attendance.Status.ABSENT),
                       hours=Coalesce(Subquery(mine.values("user").annotate(h=Sum("credited_hours")).values("h")[:1]),
                                      Decimal("0")))
             .order_by("organization__path", "real_name", "pk"))

@@ -329,7 +329,7 @@ def session_evaluate(*, user, session_id: int, values: dict) -> None:
     """Once per trainee, after the session ended, by someone who attended it."""
     session = TrainingSession.objects.filter(pk=session_id).first()
     if session is None or not Attendance.objects.filter(
-            session=session, user=user, status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]).exists():
+            session=session, user=user, status__in=Attendance.ATTENDED).exists():
         raise ClassroomError("not_attended", _("只有出勤的学员可以评价这次面授课程。"), 404)
     if session.ends_at > timezone.now():
         raise ClassroomError("not_ended", _("课程结束后才能评价。"))

@@ -64,7 +64,7 @@ def _checkin_payload(request, session, window) -> dict:
 
 def _attended(session, viewer) -> int:
     counts = selectors.roster_counts(session, viewer=viewer)
-    return counts[Attendance.Status.PRESENT] + counts[Attendance.Status.LATE]
+    return sum(counts[status] for status in Attendance.ATTENDED)
 
 
 @never_cache

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 from wagtailmedia.models import get_media_model
@@ -27,7 +26,7 @@ from cms.models import (
     Track,
     Trainer,
 )
-from cms.models.daily import PUBLISH_TIME
+from cms.models.daily import PUBLISH_TIME, publish_moment
 from core.api import calendar as workdays
 from devtools.demo import content, covers
 
@@ -178,7 +177,7 @@ def ensure_daily_lessons(parent: Page, videos, now: dt.datetime) -> int:
             parent, DailyLessonPage, f"{day:%Y-%m-%d}", title=item["title"], lesson_date=day, quote=item["quote"],
             quote_source=item["quote_source"], note=item["note"], video=videos[day.toordinal() % len(videos)],
         )
-        go_live = timezone.make_aware(dt.datetime.combine(day, PUBLISH_TIME))
+        go_live = publish_moment(day)
         _publish(page, go_live_at=go_live if go_live > now else None)
         created += 1
     return created
