@@ -127,8 +127,8 @@ def course_enrollment(request, course_id: int):
 # 个人日志 (learning journal) --------------------------------------------------------------------
 
 JOURNAL_PAGE_SIZE = 10
-JOURNAL_DRAFT_KEY = "journal_draft:%d"  # the text of a refused entry, offered again on the page
-JOURNAL_ERROR_KEY = "journal_error:%d"  # why it was refused, shown under the text box (where the page lands)
+# A refused entry's text and the reason, offered again under the text box (where the page lands).
+JOURNAL_DRAFT_KEY = "journal_draft:%d"
 
 
 @login_required
@@ -149,14 +149,13 @@ def journal_new(request, page_id: int):
     if page is None:
         raise Http404
     body = request.POST.get("body", "")
-    draft_key, error_key = JOURNAL_DRAFT_KEY % page.pk, JOURNAL_ERROR_KEY % page.pk
+    draft_key = JOURNAL_DRAFT_KEY % page.pk
     try:
         services.journal_create(user=request.user, page=page, body=body)
     except services.JournalError as error:
-        request.session[draft_key] = body[: BODY_MAX_LENGTH * 2]  # enough to trim, never unbounded
-        request.session[error_key] = error.message
+        # enough of the text to trim, never unbounded
+        request.session[draft_key] = {"body": body[: BODY_MAX_LENGTH * 2], "error": error.message}
     else:
         request.session.pop(draft_key, None)
-        request.session.pop(error_key, None)
         messages.success(request, _("学习日志已提交，评价后会通知你。"))
     return redirect(page.url + "#journal")

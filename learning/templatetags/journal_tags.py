@@ -4,7 +4,7 @@ from django import template
 
 from learning import selectors
 from learning.services.journal import BODY_MAX_LENGTH, BODY_MIN_LENGTH
-from learning.views import JOURNAL_DRAFT_KEY, JOURNAL_ERROR_KEY
+from learning.views import JOURNAL_DRAFT_KEY
 
 register = template.Library()
 
@@ -18,7 +18,9 @@ def journal_form(context, page):
             "min_length": BODY_MIN_LENGTH, "max_length": BODY_MAX_LENGTH}
     if user.is_authenticated:
         # A refused entry's text, kept by the view so nothing the trainee typed is lost.
-        data["draft"] = request.session.pop(JOURNAL_DRAFT_KEY % page.pk, "")
-        data["error"] = request.session.pop(JOURNAL_ERROR_KEY % page.pk, "")
+        refused = request.session.pop(JOURNAL_DRAFT_KEY % page.pk, None) or {}
+        if isinstance(refused, str):  # a draft a session kept from before the reason joined it
+            refused = {"body": refused}
+        data["draft"], data["error"] = refused.get("body", ""), refused.get("error", "")
         data["entries"] = selectors.journal_entries_on(user, page.pk)
     return data
